@@ -1,0 +1,54 @@
+from django.urls import path, register_converter
+
+from . import feeds, views
+
+
+class FeedFormatConverter:
+    regex = "rss|atom"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+class YearConverter:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+class MonthConverter(YearConverter):
+    regex = "[0-9]{2}"
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+register_converter(FeedFormatConverter, "feedformat")
+register_converter(YearConverter, "yyyy")
+register_converter(MonthConverter, "mm")
+
+app_name = "announcements"
+
+urlpatterns = [
+    path("", views.AnnouncementListView.as_view(), name="list"),
+    path("<yyyy:year>/", views.YearArchiveView.as_view(), name="archive_year"),
+    path("<yyyy:year>/<mm:month>/", views.MonthArchiveView.as_view(), name="archive_month"),
+    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("<slug:slug>/", views.AnnouncementDetailView.as_view(), name="detail"),
+]
+
+feed_urlpatterns = (
+    [
+        path("news/feed/<feedformat:format>/", feeds.news_feed, name="news"),
+        path("news/tags/<slug:slug>/feed/<feedformat:format>/", feeds.tag_feed, name="tag"),
+        path("members/<slug:slug>/feed/<feedformat:format>/", feeds.member_feed, name="member"),
+    ],
+    "feeds",
+)

@@ -1,0 +1,104 @@
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
+from taggit.models import Tag
+
+from .feeds import feed_links
+from .forms import SearchForm
+from .models import Announcement
+
+PAGE_SIZE = 10
+
+
+class PublishedMixin:
+    """Public lists: only published announcements, newest first, ten a page."""
+
+    model = Announcement
+    paginate_by = PAGE_SIZE
+    date_field = "publish_at"
+    context_object_name = "announcements"
+
+    def get_queryset(self):
+        return Announcement.objects.for_listing()
+
+
+class AnnouncementListView(PublishedMixin, ListView):
+    template_name = "announcements/list.html"
+
+
+class YearArchiveView(PublishedMixin, YearArchiveView):
+    template_name = "announcements/archive_year.html"
+    make_object_list = True
+    allow_empty = False
+
+
+class MonthArchiveView(PublishedMixin, MonthArchiveView):
+    template_name = "announcements/archive_month.html"
+    month_format = "%m"
+    allow_empty = False
+
+
+class TagView(PublishedMixin, ListView):
+    template_name = "announcements/tag.html"
+    allow_empty = False
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().tagged(self.tag.slug)
+
+    def get_context_data(self, **kwargs):
+        feeds = feed_links(
+            "feeds:tag", _("News tagged “%(tag)s”") % {"tag": self.tag.name}, slug=self.tag.slug
+        )
+        return super().get_context_data(tag=self.tag, page_feeds=feeds, **kwargs)
+
+
+class SearchView(PublishedMixin, ListView):
+    template_name = "announcements/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET or None)
+        response = super().get(request, *args, **kwargs)
+        if self.form.is_bound and not self.form.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_queryset(self):
+        if not self.form.is_valid():
+            return Announcement.objects.none()
+        return super().get_queryset().search(self.form.cleaned_data["q"])
+
+    def get_context_data(self, **kwargs):
+        query = self.form.cleaned_data.get("q", "") if self.form.is_valid() else ""
+        return super().get_context_data(form=self.form, query=query, **kwargs)
+
+
+class AnnouncementDetailView(DetailView):
+    """A published announcement; staff who may change announcements also see drafts."""
+
+    model = Announcement
+    template_name = "announcements/detail.html"
+    context_object_name = "announcement"
+
+    def get_queryset(self):
+        if self.request.user.has_perm("announcements.change_announcement"):
+            return Announcement.objects.all()
+        return Announcement.objects.published()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.object.is_published:
+            add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        announcement = self.object
+        return super().get_context_data(
+            tags=list(announcement.tags.all()),
+            members=list(announcement.members.listed()),
+            previous_announcement=announcement.get_previous_published(),
+            next_announcement=announcement.get_next_published(),
+            related=announcement.related_published(),
+            **kwargs,
+        )

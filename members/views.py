@@ -1,0 +1,48 @@
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.generic import ListView
+
+from announcements.feeds import feed_links
+from announcements.views import PublishedMixin
+
+from .models import Member
+
+
+class DirectoryView(ListView):
+    """Listed members grouped by category, in the categories' own order."""
+
+    template_name = "members/directory.html"
+    context_object_name = "members"
+
+    def get_queryset(self):
+        return Member.objects.listed().order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        by_category = {}
+        for member in context["members"]:
+            by_category.setdefault(member.category, []).append(member)
+        context["groups"] = [
+            (value, label, by_category[value])
+            for value, label in Member.Category.choices
+            if value in by_category
+        ]
+        return context
+
+
+class MemberDetailView(PublishedMixin, ListView):
+    """A listed member's profile and the published news about it, paginated."""
+
+    template_name = "members/detail.html"
+
+    def get_queryset(self):
+        self.member = get_object_or_404(Member.objects.listed(), slug=self.kwargs["slug"])
+        return super().get_queryset().about(self.member)
+
+    def get_context_data(self, **kwargs):
+        feeds = feed_links(
+            "feeds:member",
+            _("News about %(member)s") % {"member": self.member.name},
+            slug=self.member.slug,
+        )
+        return super().get_context_data(member=self.member, page_feeds=feeds, **kwargs)
