@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,8 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "country"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "joined_on"
+    # A website typed without a scheme is taken as https:// (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "category", "is_board_member"]}),
         (_("Profile"), {"fields": ["logo", "website", "country", "description"]}),
