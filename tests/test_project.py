@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_python(code, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
+    }
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", code],
