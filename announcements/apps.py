@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AnnouncementsConfig(AppConfig):
     name = "announcements"
     verbose_name = _("Announcements")
+
+    def ready(self):
+        from . import feed_changes
+
+        feed_changes.connect()

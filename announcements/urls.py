@@ -4,7 +4,7 @@ from . import feeds, views
 
 
 class FeedFormatConverter:
-    regex = "rss|atom"
+    regex = "rss|atom|json"
 
     def to_python(self, value):
         return value

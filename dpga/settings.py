@@ -48,6 +48,22 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Digital Public Goods Alliance")
 SITE_DOMAIN = os.environ.get("DJANGO_SITE_DOMAIN", "digitalpublicgoods.example")
 
+# Feeds and open data (README "Feeds and open data").
+# The public address, for absolute URLs made outside a request (WebSub pings).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", f"https://{SITE_DOMAIN}").rstrip("/") + "/"
+# A WebSub hub (e.g. https://pubsubhubbub.appspot.com/); empty: no hub, no pings.
+WEBSUB_HUB_URL = os.environ.get("WEBSUB_HUB_URL", "")
+WEBSUB_TIMEOUT = float(os.environ.get("WEBSUB_TIMEOUT", "5"))  # seconds per attempt
+WEBSUB_RETRIES = int(os.environ.get("WEBSUB_RETRIES", "3"))  # attempts per topic
+WEBSUB_RETRY_PAUSE = float(os.environ.get("WEBSUB_RETRY_PAUSE", "1"))  # doubles each retry
+WEBSUB_BACKGROUND = True  # ping from a thread after commit; the editor never waits
+# The licence of the open data (member list, news feeds), shown on /open-data/
+# and carried by /members.json.
+OPEN_DATA_LICENCE_NAME = os.environ.get("OPEN_DATA_LICENCE_NAME", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = os.environ.get(
+    "OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

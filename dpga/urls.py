@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_control
 from announcements.sitemaps import sitemaps
 from announcements.urls import feed_urlpatterns
 from announcements.views import SearchView
+from members import opendata
 
 from . import views
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("search/", SearchView.as_view(), name="search"),
     path("", include(feed_urlpatterns)),
+    path("members.json", opendata.members_json, name="members_json"),
+    path("members.csv", opendata.members_csv, name="members_csv"),
+    path("open-data/", opendata.open_data_page, name="open_data"),
     path(
         "sitemap.xml",
         cache_control(max_age=3600)(sitemap),

@@ -1,0 +1,137 @@
+"""WebSub (W3C Recommendation): tell the hub when a feed's content changes.
+
+The hub is `settings.WEBSUB_HUB_URL`; feeds advertise it with rel="hub". A ping
+is a form POST `hub.mode=publish&hub.url=<topic>` per topic (each format of a
+feed's subscription document), with a short timeout; failures are logged and
+retried with a growing pause. A scope (all news, a tag, a member) counts as
+announced only when the hub accepted every one of its topics; then its
+fingerprint is stored in `FeedState`, so `manage.py ping_hubs` does not ping it
+again, and does retry whatever a failed or interrupted ping left behind.
+"""
+
+import logging
+import threading
+import time
+from urllib.error import URLError
+from urllib.parse import urlencode, urlsplit
+from urllib.request import Request, urlopen
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from .feeds import hub_url, scope_fingerprint, scope_topics
+from .models import FeedState
+
+logger = logging.getLogger(__name__)
+
+_threads = []
+
+
+def ping_hub(topic, *, hub=None, timeout=None, retries=None, pause=None):
+    """POST one publish ping; True when the hub answered 2xx within the retries."""
+    hub = hub or hub_url()
+    if not hub or urlsplit(hub).scheme not in {"http", "https"}:
+        logger.error("WEBSUB_HUB_URL %r is not an http(s) URL; not pinging.", hub)
+        return False
+    timeout = settings.WEBSUB_TIMEOUT if timeout is None else timeout
+    retries = settings.WEBSUB_RETRIES if retries is None else retries
+    pause = settings.WEBSUB_RETRY_PAUSE if pause is None else pause
+    body = urlencode({"hub.mode": "publish", "hub.url": topic}).encode()
+    for attempt in range(1, retries + 1):
+        request = Request(  # noqa: S310 (scheme checked above)
+            hub,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "User-Agent": f"{settings.SITE_NAME} WebSub publisher",
+            },
+        )
+        try:
+            with urlopen(request, timeout=timeout) as response:  # noqa: S310
+                if 200 <= response.status < 300:
+                    logger.info("WebSub hub accepted %s", topic)
+                    return True
+                problem = f"HTTP {response.status}"
+        except (URLError, OSError, ValueError) as exc:  # HTTPError is a URLError
+            problem = str(exc)
+        logger.warning(
+            "WebSub ping for %s failed (attempt %d of %d): %s", topic, attempt, retries, problem
+        )
+        if attempt < retries:
+            time.sleep(pause * 2 ** (attempt - 1))
+    logger.error(
+        "WebSub ping for %s gave up after %d attempts; ping_hubs will retry.", topic, retries
+    )
+    return False
+
+
+def plan_announcements(keys, only_changed=False):
+    """[(key, fingerprint, topics)] for the scopes that exist (and changed, if asked)."""
+    announced = {}
+    if only_changed:
+        announced = dict(
+            FeedState.objects.filter(key__in=keys).values_list("key", "announced_fingerprint")
+        )
+    plan = []
+    for key in sorted(keys):
+        fingerprint = scope_fingerprint(key)
+        if fingerprint is None or (only_changed and announced.get(key) == fingerprint):
+            continue
+        plan.append((key, fingerprint, scope_topics(key, settings.SITE_URL)))
+    return plan
+
+
+def deliver(plan):
+    """Ping every topic of the plan; record the scopes the hub fully accepted.
+
+    Returns (announced keys, failed keys).
+    """
+    announced, failed = [], []
+    for key, fingerprint, topics in plan:
+        results = [ping_hub(topic) for topic in topics]
+        if all(results):
+            FeedState.objects.update_or_create(
+                key=key,
+                defaults={"announced_fingerprint": fingerprint, "announced_at": timezone.now()},
+            )
+            announced.append(key)
+        else:
+            failed.append(key)
+    return announced, failed
+
+
+def _deliver_in_thread(plan):
+    try:
+        deliver(plan)
+    except Exception:  # a background thread must log, not die silently
+        logger.exception("WebSub delivery failed")
+    finally:
+        connection.close()
+
+
+def announce(keys):
+    """Ping the hub about these scopes, in the background unless configured otherwise.
+
+    Called after the editor's transaction has committed; the editor never waits
+    for the hub.
+    """
+    if not hub_url():
+        return None
+    plan = plan_announcements(keys)
+    if not plan:
+        return None
+    if not settings.WEBSUB_BACKGROUND:
+        return deliver(plan)
+    thread = threading.Thread(target=_deliver_in_thread, args=(plan,), daemon=True)
+    _threads[:] = [t for t in _threads if t.is_alive()]
+    _threads.append(thread)
+    thread.start()
+    return thread
+
+
+def wait_for_pings(timeout=30):
+    """Join background ping threads (for tests and for a clean shutdown)."""
+    for thread in list(_threads):
+        thread.join(timeout)
