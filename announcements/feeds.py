@@ -128,7 +128,11 @@ class FeedDocument:
             f"{pk},{updated.timestamp()},{published.timestamp()}"
             for pk, updated, published in self.rows
         )
-        return f"page={self.page}|archives={self.archive_pages}|{rows}"
+        if self.page is None:
+            links = f"archives={self.archive_pages}"
+        else:  # an archive page links on only while a newer archive exists
+            links = f"page={self.page},newest={self.page == self.archive_pages}"
+        return f"{links}|{rows}"
 
     def items(self):
         """The announcements, with what a feed item shows, in the document's order."""
@@ -201,9 +205,13 @@ class NewsFeed(Feed):
             hub_url() or "",
             static("img/feed-icon.png"),
             self.object_version(self.obj),
-            self.state_changed_at.timestamp() if self.state_changed_at else "",
             self.document.fingerprint(),
         ]
+        if self.page is None:
+            # The feed's last recorded change catches what the rows cannot show
+            # (an item retagged in place). Archive pages leave it out so that
+            # they stay the same while news is published; their rows suffice.
+            parts.append(self.state_changed_at.timestamp() if self.state_changed_at else "")
         etag = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:40]
         candidates = [self.document.newest_change, self.state_changed_at]
         candidates += self.extra_change_times(self.obj)
