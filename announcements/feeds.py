@@ -453,7 +453,11 @@ def scope_topics(key, base_url):
 
 
 def scope_fingerprint(key):
-    """A format-independent fingerprint of a scope's subscription document, or None."""
+    """A format-independent fingerprint of a scope's subscription document.
+
+    None when the feed's object no longer exists (a deleted tag, a member no
+    longer listed): there is no address left to announce.
+    """
     found = scope_feed(key)
     if found is None:
         return None
@@ -461,8 +465,9 @@ def scope_fingerprint(key):
     feed = feed_class()
     document = FeedDocument(feed.announcements(obj))
     if feed.require_items(document):
-        return None
-    version = f"{feed.object_version(obj)}|{document.fingerprint()}"
+        version = "gone"  # the feed's last item left it: the hub should hear of it too
+    else:
+        version = f"{feed.object_version(obj)}|{document.fingerprint()}"
     return hashlib.sha256(version.encode()).hexdigest()[:40]
 
 

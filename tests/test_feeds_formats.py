@@ -117,7 +117,9 @@ def test_atom_feed_has_self_alternate_icon_logo_language_and_a_stable_id(client,
     assert feed_id.startswith("tag:") and "testserver" not in feed_id
     # The id survives a new host and new items: it names the feed, not the address.
     make_announcement(tags=["Health"])
-    again = etree.fromstring(client.get("/news/tags/health/feed/atom/", HTTP_HOST="localhost").content)
+    again = etree.fromstring(
+        client.get("/news/tags/health/feed/atom/", HTTP_HOST="localhost").content
+    )
     assert again.findtext(f"{ATOM}id") == feed_id
 
 
@@ -181,7 +183,11 @@ def test_json_feed_checker_catches_broken_documents(client, newsroom):
 
 @pytest.mark.parametrize(
     ("page", "route"),
-    [("/", "/news/feed/"), ("/news/tags/health/", "/news/tags/health/feed/"), ("/members/who/", "/members/who/feed/")],
+    [
+        ("/", "/news/feed/"),
+        ("/news/tags/health/", "/news/tags/health/feed/"),
+        ("/members/who/", "/members/who/feed/"),
+    ],
 )
 def test_pages_name_all_three_formats_with_their_types(client, newsroom, page, route):
     html = client.get(page).content.decode()

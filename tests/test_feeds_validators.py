@@ -82,7 +82,10 @@ def test_editing_an_item_under_another_tag_leaves_this_feed_at_304(
         == 304
     )
     member = client.get(f"/members/who/feed/{fmt}/")
-    assert client.get(f"/members/who/feed/{fmt}/", HTTP_IF_NONE_MATCH=member["ETag"]).status_code == 304
+    assert (
+        client.get(f"/members/who/feed/{fmt}/", HTTP_IF_NONE_MATCH=member["ETag"]).status_code
+        == 304
+    )
     changed_food = client.get(FOOD.format(fmt=fmt), HTTP_IF_NONE_MATCH=food["ETag"])
     assert changed_food.status_code == 200 and changed_food["ETag"] != food["ETag"]
     changed_news = client.get(f"/news/feed/{fmt}/", HTTP_IF_NONE_MATCH=news["ETag"])
@@ -217,7 +220,9 @@ def test_malformed_conditional_headers_are_ignored(client, newsroom, headers):
 def test_a_future_if_modified_since_is_not_trusted_over_the_etag(client, newsroom):
     response = client.get("/news/feed/atom/")
     future = http_date((timezone.now() + datetime.timedelta(days=1)).timestamp())
-    stale = client.get("/news/feed/atom/", HTTP_IF_NONE_MATCH='"other"', HTTP_IF_MODIFIED_SINCE=future)
+    stale = client.get(
+        "/news/feed/atom/", HTTP_IF_NONE_MATCH='"other"', HTTP_IF_MODIFIED_SINCE=future
+    )
     assert stale.status_code == 200  # If-None-Match wins over If-Modified-Since
     assert stale["ETag"] == response["ETag"]
 
