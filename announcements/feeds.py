@@ -193,6 +193,13 @@ class NewsFeed(Feed):
             .first()
         )
 
+    def content_updated(self):
+        """The feed's own date (Atom updated, RSS lastBuildDate): only from what the ETag covers."""
+        dates = [self.document.newest_change]
+        if self.page is None:
+            dates.append(self.state_changed_at)
+        return max((d for d in dates if d), default=None)
+
     def validators(self):
         """(strong etag, last modified) of this document in this format."""
         parts = [
@@ -213,7 +220,9 @@ class NewsFeed(Feed):
             # they stay the same while news is published; their rows suffice.
             parts.append(self.state_changed_at.timestamp() if self.state_changed_at else "")
         etag = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:40]
-        candidates = [self.document.newest_change, self.state_changed_at]
+        # Last-Modified errs late, never early: it also counts the feed's last
+        # recorded change (an item leaving an archive page) and the object's edits.
+        candidates = [self.content_updated(), self.state_changed_at]
         candidates += self.extra_change_times(self.obj)
         last_modified = max((d for d in candidates if d), default=None)
         return etag, last_modified
@@ -260,7 +269,7 @@ class NewsFeed(Feed):
     def feed_extra_kwargs(self, obj):
         icon = self.request.build_absolute_uri(static("img/feed-icon.png"))
         return {
-            "updated": self.validators()[1],
+            "updated": self.content_updated(),
             "icon": icon,
             "logo": self.request.build_absolute_uri(static("img/feed-logo.png")),
             "hub_url": hub_url(),

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
 from .models import Member
@@ -93,7 +94,7 @@ class MemberList:
 
     def as_json(self):
         document = {
-            "title": f"{settings.SITE_NAME}: members",
+            "title": _("%(site)s: members") % {"site": settings.SITE_NAME},
             "source": self.request.build_absolute_uri(reverse("open_data")),
             "licence": licence(),
             "members": list(self.records()),

@@ -54,6 +54,17 @@ def test_equal_etags_mean_equal_bytes(client, newsroom):
         assert first.content == second.content
 
 
+def test_a_member_edit_the_feed_does_not_show_keeps_etag_and_bytes(client, newsroom):
+    url = "/members/who/feed/atom/"
+    first = client.get(url)
+    member = newsroom["who"]
+    member.description = "A longer description that no feed shows."
+    member.save()
+    again = client.get(url)
+    assert again["ETag"] == first["ETag"]
+    assert again.content == first.content
+
+
 def test_formats_and_feeds_have_different_etags(client, newsroom):
     etags = {client.get(url)["ETag"] for url in ALL_FEEDS}
     assert len(etags) == len(ALL_FEEDS)
