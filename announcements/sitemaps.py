@@ -1,3 +1,6 @@
+from urllib.parse import urljoin
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -6,30 +9,65 @@ from members.models import Member
 from .models import Announcement
 
 
-class AnnouncementSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """Language alternates (hreflang) as soon as the site has more than one language,
+    and image entries for the items that have a picture (``images(item)``)."""
+
+    @property
+    def i18n(self):
+        return len(settings.LANGUAGES) > 1
+
+    @property
+    def alternates(self):
+        return self.i18n
+
+    @property
+    def x_default(self):
+        return self.i18n
+
+    def images(self, item):
+        """The addresses of the pictures shown on the item's page."""
+        return []
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            url["images"] = [urljoin(url["location"], src) for src in self.images(url["item"])]
+        return urls
+
+
+class AnnouncementSitemap(SiteSitemap):
     changefreq = "monthly"
     limit = 5000
 
     def items(self):
         return (
-            Announcement.objects.published().newest_first().only("slug", "updated_at", "publish_at")
+            Announcement.objects.published()
+            .newest_first()
+            .only("slug", "updated_at", "publish_at", "picture")
         )
 
     def lastmod(self, item):
         return max(item.updated_at, item.publish_at)
 
+    def images(self, item):
+        return [item.picture.url] if item.picture else []
 
-class MemberSitemap(Sitemap):
+
+class MemberSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Member.objects.listed().only("slug", "updated_at")
+        return Member.objects.listed().only("slug", "name", "updated_at", "logo")
 
     def lastmod(self, item):
         return item.updated_at
 
+    def images(self, item):
+        return [item.logo.url] if item.logo else []
 
-class ListPagesSitemap(Sitemap):
+
+class ListPagesSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
@@ -37,6 +75,10 @@ class ListPagesSitemap(Sitemap):
 
     def location(self, item):
         return reverse(item)
+
+    def lastmod(self, item):
+        """The newest change among the published news: when a list page last changed."""
+        return Announcement.objects.fingerprint()[1]
 
 
 sitemaps = {

@@ -4,6 +4,8 @@ Editors write Markdown; it is rendered once, on save, and cleaned with an
 allow-list sanitiser (nh3). Templates mark nothing else safe.
 """
 
+import re
+
 import markdown
 import nh3
 
@@ -41,19 +43,31 @@ def sanitise_html(html: str) -> str:
 def render_markdown(text: str) -> str:
     """Render editor Markdown to sanitised HTML.
 
-    Body headings start at <h2>: the page's single <h1> is the title, so a
-    Markdown "# Heading" is shifted down one level.
+    Body headings start at <h2> (the page's single <h1> is the title) and never
+    skip a level: see ``_normalise_headings``.
     """
     if not text:
         return ""
     html = markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
-    html = _shift_headings(html)
+    html = _normalise_headings(html)
     return sanitise_html(html)
 
 
-def _shift_headings(html: str) -> str:
-    for level in range(5, 0, -1):
-        html = html.replace(f"<h{level}", f"<h{level + 1}").replace(
-            f"</h{level}>", f"</h{level + 1}>"
-        )
-    return html
+_HEADING = re.compile(r"<h([1-6])(\b[^>]*)>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
+
+
+def _normalise_headings(html: str) -> str:
+    """The body's highest heading level becomes <h2>, the next <h3> and so on, and no
+    heading is more than one level below the one before it ("## A" then "#### B"
+    gives h2 then h3), so the page's outline has no gaps."""
+    levels = sorted({int(level) for level, _attrs, _text in _HEADING.findall(html)})
+    rank = {level: index for index, level in enumerate(levels)}
+    previous = 1
+
+    def replace(match):
+        nonlocal previous
+        level = min(2 + rank[int(match.group(1))], previous + 1, 6)
+        previous = level
+        return f"<h{level}{match.group(2)}>{match.group(3)}</h{level}>"
+
+    return _HEADING.sub(replace, html)

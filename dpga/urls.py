@@ -27,7 +27,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         cache_control(max_age=3600)(sitemap),
-        {"sitemaps": sitemaps},
+        {"sitemaps": sitemaps, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -33,7 +33,7 @@ def test_hostile_markup_is_neutralised(text):
 
 def test_ordinary_markdown_survives():
     html = render_markdown("## Plan\n\n* **bold** and [a link](https://example.org)\n\n> quote")
-    assert "<h3>Plan</h3>" in html  # headings shift down: the page's h1 is the title
+    assert "<h2>Plan</h2>" in html  # body headings start at h2: the page's h1 is the title
     assert "<strong>bold</strong>" in html
     assert '<a href="https://example.org" rel="noopener noreferrer">a link</a>' in html
     assert "<blockquote>" in html

@@ -1,0 +1,63 @@
+"""The Nu HTML Checker (npm vnu-jar, run with Java) finds no error on any page type,
+nor in the stylesheet."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from django.core.management import call_command
+
+from .conftest import ROOT, VNU_JAR, ensure_roles, missing, public_page_types, require_file
+
+pytestmark = [pytest.mark.nu_checker, pytest.mark.django_db]
+
+STYLESHEET = ROOT / "dpga" / "static" / "css" / "site.css"
+
+
+def run_checker(paths):
+    java = shutil.which("java")
+    if not java:
+        missing("needs Java to run the Nu HTML Checker: apt-get install default-jre-headless")
+    jar = require_file(VNU_JAR, "npm ci (installs vnu-jar from package-lock.json)")
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--format", "json", "--also-check-css", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    return [m for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
+
+
+def describe(errors):
+    return "\n".join(
+        f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine', '?')}: {m['message']}  [{m.get('extract', '').strip()}]"
+        for m in errors
+    )
+
+
+def test_every_page_type_and_the_stylesheet_are_valid(client, tmp_path, settings):
+    ensure_roles()
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    files = []
+    for name, path in public_page_types():
+        response = client.get(path)
+        assert response.status_code == (404 if name == "not-found" else 200), path
+        page = tmp_path / f"{name}.html"
+        page.write_bytes(response.content)
+        files.append(page)
+    files.append(STYLESHEET)
+    errors = run_checker(files)
+    assert not errors, describe(errors)
+
+
+def test_the_checker_reports_an_invalid_page(tmp_path):
+    """The check above can fail: a duplicate id and a stray end tag are errors."""
+    page = tmp_path / "broken.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>x</title></head>'
+        '<body><p id="a">one</p><p id="a">two</p></div></body></html>'
+    )
+    errors = run_checker([page])
+    assert len(errors) >= 2, errors
