@@ -20,7 +20,9 @@ MAX_ASPECT_RATIO = 50
 
 def validate_image(upload):
     """Refuse anything that is not a sane JPEG, PNG, WebP or GIF picture."""
-    if upload is None:
+    if upload is None or getattr(upload, "_committed", False):
+        # An already stored picture (a change form saved without a new upload) was
+        # checked when it was uploaded; its file handle may even be closed by now.
         return
     size = getattr(upload, "size", None)
     if size is not None and size > settings.IMAGE_MAX_BYTES:
