@@ -32,7 +32,10 @@ class SiteSitemap(Sitemap):
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         for url in urls:
-            url["images"] = [urljoin(url["location"], src) for src in self.images(url["item"])]
+            item = url["item"]
+            if self.i18n:  # the items are (item, language code) pairs then
+                item = item[0]
+            url["images"] = [urljoin(url["location"], src) for src in self.images(item)]
         return urls
 
 
