@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint check clean bench
+.PHONY: run test install migrate demo lint check clean bench test-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,14 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest
+
+# What the browser, accessibility and HTML-validity tests need besides Python
+# (without them those tests skip and say what is missing): Debian's Chromium and a
+# Java runtime, and axe-core + vnu-jar from package-lock.json. No browser download.
+test-tools:
+	command -v chromium >/dev/null || apt-get install -y chromium
+	command -v java >/dev/null || apt-get install -y default-jre-headless
+	npm ci --ignore-scripts --no-audit --no-fund
 
 lint: install
 	$(BIN)/ruff check .

@@ -43,9 +43,11 @@ PASSWORD = "a-long-test-password-1"
 
 
 def chromium_path():
-    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).is_file():
-            return candidate
+    """CHROMIUM_PATH if set (and only it), else Debian's /usr/bin/chromium or one on PATH."""
+    if os.environ.get("CHROMIUM_PATH"):
+        return os.environ["CHROMIUM_PATH"] if Path(os.environ["CHROMIUM_PATH"]).is_file() else None
+    if Path("/usr/bin/chromium").is_file():
+        return "/usr/bin/chromium"
     return shutil.which("chromium")
 
 
@@ -78,6 +80,13 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _browser_before_data(request):
+    """Browser tests find out first whether there is a browser, before loading any data."""
+    if request.node.get_closest_marker("browser"):
+        request.getfixturevalue("browser")
 
 
 @pytest.fixture

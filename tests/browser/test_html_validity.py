@@ -1,6 +1,7 @@
 """The Nu HTML Checker (npm vnu-jar, run with Java) finds no error on any page type,
 nor in the stylesheet."""
 
+import io
 import json
 import shutil
 import subprocess
@@ -15,13 +16,19 @@ pytestmark = [pytest.mark.nu_checker, pytest.mark.django_db]
 STYLESHEET = ROOT / "dpga" / "static" / "css" / "site.css"
 
 
-def run_checker(paths):
+@pytest.fixture
+def checker():
+    """The Nu HTML Checker's command line, or a skip saying what is missing."""
     java = shutil.which("java")
     if not java:
         missing("needs Java to run the Nu HTML Checker: apt-get install default-jre-headless")
     jar = require_file(VNU_JAR, "npm ci (installs vnu-jar from package-lock.json)")
+    return [java, "-jar", str(jar), "--format", "json", "--also-check-css"]
+
+
+def run_checker(checker, paths):
     result = subprocess.run(
-        [java, "-jar", str(jar), "--format", "json", "--also-check-css", *map(str, paths)],
+        [*checker, *map(str, paths)],
         capture_output=True,
         text=True,
         timeout=300,
@@ -37,9 +44,9 @@ def describe(errors):
     )
 
 
-def test_every_page_type_and_the_stylesheet_are_valid(client, tmp_path, settings):
+def test_every_page_type_and_the_stylesheet_are_valid(checker, client, tmp_path):
     ensure_roles()
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=io.StringIO())
     files = []
     for name, path in public_page_types():
         response = client.get(path)
@@ -48,16 +55,16 @@ def test_every_page_type_and_the_stylesheet_are_valid(client, tmp_path, settings
         page.write_bytes(response.content)
         files.append(page)
     files.append(STYLESHEET)
-    errors = run_checker(files)
+    errors = run_checker(checker, files)
     assert not errors, describe(errors)
 
 
-def test_the_checker_reports_an_invalid_page(tmp_path):
+def test_the_checker_reports_an_invalid_page(checker, tmp_path):
     """The check above can fail: a duplicate id and a stray end tag are errors."""
     page = tmp_path / "broken.html"
     page.write_text(
         '<!DOCTYPE html><html lang="en"><head><title>x</title></head>'
         '<body><p id="a">one</p><p id="a">two</p></div></body></html>'
     )
-    errors = run_checker([page])
+    errors = run_checker(checker, [page])
     assert len(errors) >= 2, errors
