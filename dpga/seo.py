@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -216,9 +217,7 @@ def news_article_ld(request, announcement, members=()):
         ],
         "author": [author],
         "publisher": alliance_ld(request),
-        "inLanguage": request.LANGUAGE_CODE
-        if hasattr(request, "LANGUAGE_CODE")
-        else settings.LANGUAGE_CODE,
+        "inLanguage": get_language() or settings.LANGUAGE_CODE,
     }
     keywords = [tag.name for tag in announcement.tags.all()]
     if keywords:

@@ -281,7 +281,7 @@ def test_the_404_page_is_not_indexed_and_names_no_canonical(client):
     response, page = read(client, "/no-such-page/")
     assert response.status_code == 404
     assert page.meta["robots"] == ["noindex"]
-    assert "canonical" not in page.links
+    assert "canonical" not in page.links and "og:url" not in page.meta
 
 
 SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
