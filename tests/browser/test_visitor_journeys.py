@@ -29,7 +29,9 @@ def test_home_to_news_to_announcement_to_tag_to_member_to_its_feed(demo_site, li
     title = "The UN Office of Information and Communications Technology joins the alliance"
     page.get_by_role("link", name=title).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    expect(page.get_by_role("img", name="The alliance's name on a blue and green background."))
+    expect(
+        page.get_by_role("img", name="The alliance's name on a blue and green background.")
+    ).to_be_visible()
     breadcrumb = page.get_by_role("navigation", name="Breadcrumb")
     expect(breadcrumb.get_by_role("link")).to_have_text(["Home", "News"])
 
