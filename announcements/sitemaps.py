@@ -74,7 +74,7 @@ class ListPagesSitemap(SiteSitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "announcements:list", "members:directory"]
+        return ["home", "announcements:list", "members:directory", "open_data"]
 
     def location(self, item):
         return reverse(item)

@@ -150,6 +150,7 @@ def public_urls():
         "/search/?q=announcement",
         "/members/",
         "/members/who/",
+        "/open-data/",
     ]
 
 
@@ -311,6 +312,7 @@ def test_sitemap_has_lastmod_and_image_entries(client, site):
     assert logo.findtext(f"{IMAGE}loc") == f"http://testserver{site['who'].logo.url}"
     home = urls["http://testserver/"]
     assert home.findtext("s:lastmod", namespaces=SITEMAP)
+    assert "http://testserver/open-data/" in urls
     assert not list(home.iter(f"{XHTML}link")), "one language: no hreflang alternates"
 
 

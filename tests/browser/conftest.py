@@ -165,6 +165,7 @@ def public_page_types():
         ("search-no-results", "/search/?q=nothing+matches+this"),
         ("member-directory", "/members/"),
         ("member-profile", "/members/unicef/"),
+        ("open-data", "/open-data/"),
         ("not-found", "/no-such-page/"),
     ]
 
