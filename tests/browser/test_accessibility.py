@@ -1,10 +1,11 @@
 """axe-core in a real browser: no WCAG 2.2 A/AA violation on any public page type,
-in the light and the dark colour scheme, in every language the site has."""
+in the light and the dark colour scheme, on a desktop and a phone, in every language
+the site has."""
 
 import pytest
 from django.conf import settings
 
-from .conftest import public_page_types
+from .conftest import DESKTOP, PHONE, public_page_types
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +30,18 @@ def describe(violations):
     )
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(
+    "scheme, viewport",
+    [("light", DESKTOP), ("dark", DESKTOP), ("light", PHONE)],
+    ids=["light-desktop", "dark-desktop", "light-phone"],
+)
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
 def test_every_public_page_type_has_no_wcag_violation(
-    demo_site, live_server, new_context, axe_source, scheme, language
+    demo_site, live_server, new_context, axe_source, scheme, viewport, language
 ):
     # The checker is injected by the test, not served by the site: let it past any CSP.
     context = new_context(
+        viewport=viewport,
         color_scheme=scheme,
         bypass_csp=True,
         extra_http_headers={"Accept-Language": language},
