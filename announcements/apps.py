@@ -7,6 +7,27 @@ class AnnouncementsConfig(AppConfig):
     verbose_name = _("Announcements")
 
     def ready(self):
+        from django.db.models.signals import post_delete
+        from taggit.models import Tag
+
+        from dpga.addresses import track_slug_changes
+        from dpga.models import SlugRedirect
+
         from . import feed_changes
+        from .models import Announcement
 
         feed_changes.connect()
+        track_slug_changes(Announcement, SlugRedirect.Kind.ANNOUNCEMENT)
+        track_slug_changes(Tag, SlugRedirect.Kind.TAG)
+
+        def published_announcement_deleted(sender, instance, **kwargs):
+            """A published announcement's address answers 410 Gone once it is deleted."""
+            if instance.is_published:
+                SlugRedirect.objects.record_gone(SlugRedirect.Kind.ANNOUNCEMENT, instance.slug)
+
+        post_delete.connect(
+            published_announcement_deleted,
+            sender=Announcement,
+            weak=False,
+            dispatch_uid="announcement-gone",
+        )

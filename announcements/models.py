@@ -1,19 +1,28 @@
 import datetime
+import os
+import secrets
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
+from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
+from taggit.utils import edit_string_for_tags
 
 from dpga.images import ALLOWED_FORMATS, validate_image
 from dpga.rendering import render_markdown
+from dpga.revisions import Revisions, one_revision
 
-RESERVED_SLUGS = {"tags", "page", "feed", "feeds", "search", "archive"}
+RESERVED_SLUGS = {"tags", "page", "feed", "feeds", "search", "archive", "preview"}
 
 
 def validate_not_reserved(value):
@@ -32,6 +41,17 @@ class AnnouncementQuerySet(models.QuerySet):
 
     def scheduled(self):
         return self.filter(status=Announcement.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def awaiting_review(self):
+        """Submitted by an editor, waiting for a publisher; oldest first."""
+        return self.filter(status=Announcement.Status.REVIEW).order_by("updated_at", "pk")
+
+    def stale_drafts(self, days=30):
+        """Drafts nobody has touched for `days` days; oldest first."""
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+        return self.filter(status=Announcement.Status.DRAFT, updated_at__lt=cutoff).order_by(
+            "updated_at", "pk"
+        )
 
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
@@ -79,9 +99,19 @@ class AnnouncementQuerySet(models.QuerySet):
         return etag, max(candidates) if candidates else None
 
 
+class TagSnapshot(models.Model):
+    """Extra column of an announcement's revisions: its tags as they were."""
+
+    tag_names = models.TextField(_("tags"), blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
 class Announcement(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("Ready for review")
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200)
@@ -148,6 +178,23 @@ class Announcement(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = AnnouncementQuerySet.as_manager()
+    history = Revisions(
+        m2m_fields=[members],
+        excluded_fields=["body_html"],
+        bases=[TagSnapshot],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    # What a revision shows, and what restoring one brings back. The publishing
+    # state is left out of a restore: it changes only through the workflow.
+    REVISION_FIELDS = [
+        "title", "slug", "summary", "body", "picture", "picture_alt", "tags", "members",
+        "featured", "status", "publish_at",
+    ]  # fmt: skip
+    RESTORE_FIELDS = [
+        "title", "slug", "summary", "body", "picture", "picture_alt", "tags", "members",
+        "featured", "picture_width", "picture_height", "picture_bytes", "picture_type",
+    ]  # fmt: skip
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
@@ -233,6 +280,58 @@ class Announcement(models.Model):
     def unpublish(self):
         self.status = self.Status.DRAFT
 
+    @classmethod
+    def membership_draft(cls, member, author=None):
+        """A draft "<name> joins the alliance" about `member`, with its logo.
+
+        Prefilled for an editor to finish; saved as a draft, never public.
+        """
+        title = _("%(name)s joins the alliance") % {"name": member.name}
+        joined = date_format(member.joined_on, "j F Y") if member.joined_on else ""
+        summary = _("%(name)s joined the %(site)s on %(date)s.") % {
+            "name": member.display_name,
+            "site": settings.SITE_NAME,
+            "date": joined,
+        }
+        body = [str(summary)]
+        if member.website:
+            body.append(f"[{member.name}]({member.website})")
+        announcement = cls(
+            title=str(title)[:200],
+            slug=cls.unused_slug(str(title)),
+            summary=str(summary)[:300],
+            body="\n\n".join(body),
+            author=author,
+            status=cls.Status.DRAFT,
+        )
+        if member.logo:
+            try:
+                with member.logo.open("rb") as logo:
+                    content = logo.read()
+            except OSError:
+                content = None
+            if content:
+                announcement.picture.save(
+                    os.path.basename(member.logo.name), ContentFile(content), save=False
+                )
+                announcement.picture_alt = str(_("Logo of %(name)s") % {"name": member.name})
+        reason = _("Drafted for the new member %(name)s") % {"name": member.name}
+        with one_revision(announcement, author, str(reason)):
+            announcement.save()
+            announcement.members.add(member)
+        return announcement
+
+    @classmethod
+    def unused_slug(cls, text):
+        base = (slugify(text) or "announcement")[:190].strip("-")
+        if base in RESERVED_SLUGS or base.isdigit():
+            base = f"{base}-news"
+        slug, number = base, 1
+        while cls._base_manager.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
     def clean(self):
         super().clean()
         if self.picture and not self.picture_alt.strip():
@@ -295,3 +394,176 @@ class FeedState(models.Model):
 
     def __str__(self):
         return self.key
+
+
+def snapshot_tags(sender, instance, history_instance, **kwargs):
+    """Keep the tags in each revision (taggit's tags are not a plain many-to-many)."""
+    history_instance.tag_names = edit_string_for_tags(list(instance.tags.all()))
+
+
+pre_create_historical_record.connect(
+    snapshot_tags, sender=Announcement.history.model, dispatch_uid="announcement-tag-snapshot"
+)
+
+
+class Transition(models.Model):
+    """One step of the workflow: who moved an announcement, when, and why."""
+
+    announcement = models.ForeignKey(
+        Announcement,
+        verbose_name=_("announcement"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submit for review")
+        PUBLISH = "publish", _("Publish or schedule")
+        SEND_BACK = "send_back", _("Send back with a comment")
+        UNPUBLISH = "unpublish", _("Unpublish (back to draft)")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=Announcement.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Announcement.Status.choices)
+    publish_at = models.DateTimeField(_("go-live time"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        indexes = [models.Index(fields=["announcement", "-at"])]
+
+    def __str__(self):
+        return f"{self.announcement}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def from_token(self, token):
+        """The active link for a signed token, or None (bad, expired or revoked)."""
+        signer = signing.TimestampSigner(salt=PreviewLink.SALT)
+        try:
+            signer.unsign(token)
+        except signing.BadSignature:
+            return None
+        link = self.select_related("announcement").filter(token=token).first()
+        if link is None or not link.is_active:
+            return None
+        try:
+            signer.unsign(token, max_age=link.expires_at - link.created_at)
+        except signing.BadSignature:
+            return None
+        return link
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring, revocable link to a draft for a reviewer without an account."""
+
+    SALT = "announcements.preview-link"
+
+    announcement = models.ForeignKey(
+        Announcement,
+        verbose_name=_("announcement"),
+        on_delete=models.CASCADE,
+        related_name="preview_links",
+    )
+    token = models.CharField(_("token"), max_length=200, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+
+    def __str__(self):
+        return str(_("Preview of “%(title)s”") % {"title": self.announcement})
+
+    @classmethod
+    def create_for(cls, announcement, user=None, hours=None):
+        hours = settings.PREVIEW_LINK_HOURS if hours is None else hours
+        now = timezone.now()
+        token = signing.TimestampSigner(salt=cls.SALT).sign(secrets.token_urlsafe(12))
+        return cls.objects.create(
+            announcement=announcement,
+            token=token,
+            created_by=user,
+            created_at=now,
+            expires_at=now + datetime.timedelta(hours=hours),
+        )
+
+    def get_absolute_url(self):
+        return reverse("announcements:preview", kwargs={"token": self.token})
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def state(self):
+        if self.revoked_at:
+            return _("revoked")
+        if self.expires_at <= timezone.now():
+            return _("expired")
+        return _("active")
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+
+class TagMerge(models.Model):
+    """A record of tags merged into one (their old addresses redirect to it)."""
+
+    into = models.ForeignKey(
+        "taggit.Tag",
+        verbose_name=_("merged into"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    into_name = models.CharField(_("merged into (name)"), max_length=100)
+    merged_names = models.TextField(_("merged tags"))
+    merged_slugs = models.TextField(_("their slugs"))
+    items_moved = models.PositiveIntegerField(_("items re-tagged"), default=0)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        verbose_name = _("tag merge")
+        verbose_name_plural = _("tag merges")
+
+    def __str__(self):
+        return f"{self.merged_names} → {self.into_name}"

@@ -41,6 +41,7 @@ urlpatterns = [
     path("<yyyy:year>/", views.YearArchiveView.as_view(), name="archive_year"),
     path("<yyyy:year>/<mm:month>/", views.MonthArchiveView.as_view(), name="archive_month"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("preview/<str:token>/", views.PreviewView.as_view(), name="preview"),
     path("<slug:slug>/", views.AnnouncementDetailView.as_view(), name="detail"),
 ]
 

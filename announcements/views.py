@@ -1,4 +1,5 @@
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
@@ -6,7 +7,7 @@ from taggit.models import Tag
 
 from .feeds import feed_links
 from .forms import SearchForm
-from .models import Announcement
+from .models import Announcement, PreviewLink
 
 PAGE_SIZE = 10
 
@@ -102,3 +103,31 @@ class AnnouncementDetailView(DetailView):
             related=announcement.related_published(),
             **kwargs,
         )
+
+
+class PreviewView(AnnouncementDetailView):
+    """A draft as it will look, for a reviewer holding a signed preview link.
+
+    Bad, expired or revoked links are 404; once the announcement is public the
+    link leads to its public page. Never cached, never indexed.
+    """
+
+    def get_object(self, queryset=None):
+        self.link = PreviewLink.objects.from_token(self.kwargs["token"])
+        if self.link is None:
+            raise Http404
+        return self.link.announcement
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.is_published:
+            return redirect(self.object)
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        # The link is the reviewer's key: never hand it on in a Referer header.
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview_link=self.link, **kwargs)

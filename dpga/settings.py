@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "simple_history",
     "dpga",
     "members",
     "announcements",
@@ -89,6 +90,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Looks up moved and deleted addresses, only for responses that are 404.
+    "dpga.middleware.MovedAddressMiddleware",
 ]
 
 ROOT_URLCONF = "dpga.urls"
@@ -171,6 +175,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Taggit: tags compare case-insensitively ("Health" and "health" are one tag).
 TAGGIT_CASE_INSENSITIVE = True
+
+# Preview links for reviewers without an account stop working after this many hours.
+PREVIEW_LINK_HOURS = int(os.environ.get("DJANGO_PREVIEW_LINK_HOURS", "48"))
 
 # Uploads: largest picture accepted, in bytes and in pixels.
 IMAGE_MAX_BYTES = int(os.environ.get("DJANGO_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))

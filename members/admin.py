@@ -1,13 +1,25 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
 
 from .models import Member
 
+ADD_ANNOUNCEMENT = "announcements.add_announcement"
+
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
+    change_form_template = "admin/members/member/change_form.html"
     list_display = [
         "logo_thumbnail",
         "name",
@@ -24,13 +36,14 @@ class MemberAdmin(admin.ModelAdmin):
     date_hierarchy = "joined_on"
     # A website typed without a scheme is taken as https:// (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    markdown_fields = ["description"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "category", "is_board_member"]}),
-        (_("Profile"), {"fields": ["logo", "website", "country", "description"]}),
-        (_("Membership"), {"fields": ["joined_on", "left_on"]}),
+        (gettext_lazy("Profile"), {"fields": ["logo", "website", "country", "description"]}),
+        (gettext_lazy("Membership"), {"fields": ["joined_on", "left_on"]}),
     ]
 
-    @admin.display(description=_("logo"))
+    @admin.display(description=gettext_lazy("logo"))
     def logo_thumbnail(self, obj):
         if not obj.logo:
             return "—"
@@ -38,3 +51,66 @@ class MemberAdmin(admin.ModelAdmin):
             '<img src="{}" alt="" width="48" height="48">',
             obj.logo.url,
         )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/announce/",
+                self.admin_site.admin_view(self.announce_view),
+                name="members_member_announce",
+            ),
+            *super().get_urls(),
+        ]
+
+    def may_announce(self, request, obj):
+        return (
+            obj is not None
+            and obj.joined_on is not None
+            and request.user.has_perm(ADD_ANNOUNCEMENT)
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self.may_announce(request, obj):
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("%(name)s joined on %(date)s.")
+                    % {"name": obj.name, "date": obj.joined_on.isoformat()},
+                    reverse("admin:members_member_announce", args=[obj.pk]),
+                    _("Draft the announcement “%(name)s joins the alliance”") % {"name": obj.name},
+                ),
+                level=messages.INFO,
+            )
+        return super().response_add(request, obj, post_url_continue)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_announce"] = self.may_announce(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def announce_view(self, request, object_id):
+        """Offer, then create, a prefilled draft announcement about a new member."""
+        from announcements.models import Announcement
+
+        member = self.get_object(request, unquote(object_id))
+        if member is None:
+            raise Http404
+        if not self.may_announce(request, member):
+            raise PermissionDenied
+        if request.method == "POST":
+            draft = Announcement.membership_draft(member, author=request.user)
+            self.message_user(
+                request,
+                _("A draft was created: finish the text, then submit it for review."),
+                level=messages.SUCCESS,
+            )
+            return redirect(reverse("admin:announcements_announcement_change", args=[draft.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Announce a new member"),
+            "opts": self.opts,
+            "member": member,
+            "existing": Announcement.objects.about(member).order_by("-created_at")[:5],
+            "draft_title": _("%(name)s joins the alliance") % {"name": member.name},
+        }
+        return TemplateResponse(request, "admin/members/member/announce.html", context)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dpga.images import validate_image
 from dpga.rendering import render_markdown
+from dpga.revisions import Revisions
 
 
 class MemberQuerySet(models.QuerySet):
@@ -53,6 +54,16 @@ class Member(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MemberQuerySet.as_manager()
+    history = Revisions(
+        excluded_fields=["description_html"],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    REVISION_FIELDS = [
+        "name", "short_name", "slug", "category", "is_board_member", "logo", "website",
+        "country", "description", "joined_on", "left_on",
+    ]  # fmt: skip
+    RESTORE_FIELDS = REVISION_FIELDS
 
     class Meta:
         ordering = ["name"]
