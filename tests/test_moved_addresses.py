@@ -53,7 +53,7 @@ def test_the_query_string_travels_with_the_redirect():
     assert response["Location"] == "/members/new-name/?page=2"
 
 
-@pytest.mark.parametrize("fmt", ["rss", "atom"])
+@pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
 def test_member_pages_and_feeds_follow_a_slug_change(fmt):
     member = make_member(slug="old-name")
     rename(member, "new-name")

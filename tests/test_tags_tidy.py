@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from taggit.models import Tag
 
-from announcements.models import Announcement, TagMerge
+from announcements.models import Announcement, FeedState, TagMerge
 from announcements.tagging import merge_tags, tag_hint
 
 from .editorial import editor, logged_in, make_announcement, publisher
@@ -145,3 +145,13 @@ def test_the_hint_never_fails_on_odd_text(text):
 def logged_in_editor():
     user = User.objects.filter(username="fuzz").first() or editor("fuzz")
     return logged_in(user)
+
+
+def test_a_merge_marks_the_kept_tags_feeds_as_changed(
+    messy_tags, django_capture_on_commit_callbacks
+):
+    health, wellbeing, sante, *_ = messy_tags
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_tags([wellbeing, sante], health)
+    changed = set(FeedState.objects.exclude(changed_at=None).values_list("key", flat=True))
+    assert {"news", f"tag:{health.pk}"} <= changed
