@@ -58,12 +58,17 @@ class AnnouncementAdminForm(forms.ModelForm):
             "status", "publish_at", "featured",
         ]  # fmt: skip
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Remembered now: validation copies the posted status onto the instance.
+        self.status_before = self.instance.status if self.instance.pk else Status.DRAFT
+
     def requested_action(self):
         """The workflow step this submission asks for, from a button or the status."""
         button = self.data.get("_workflow")
         if button in workflow.ACTIONS:
             return workflow.ACTIONS[button]
-        was = self.instance.status if self.instance.pk else Status.DRAFT
+        was = self.status_before
         wanted = self.cleaned_data.get("status", was)
         if wanted != was:
             return workflow.action_between(was, wanted) or "invalid"

@@ -269,3 +269,16 @@ def test_the_workflow_log_lists_steps_with_zone_named_times(clock, settings):
     page = logged_in(publisher()).get("/admin/announcements/transition/").content.decode()
     assert "4 May 2026, 17:30 IST" in page
     assert "Take a look." in page
+
+
+@pytest.mark.parametrize("target, action", [("review", "submit"), ("published", "publish")])
+def test_admin_status_select_takes_the_step_even_with_the_time_untouched(clock, target, action):
+    # A publish time with whole seconds, as the admin form posts it back unchanged.
+    draft = make_announcement(publish_at=NOW - datetime.timedelta(hours=2))
+    response = logged_in(publisher()).post(
+        admin_change_url(draft), change_form_data(draft, status=target), follow=True
+    )
+    draft.refresh_from_db()
+    assert draft.status == target
+    assert Transition.objects.get().action == action
+    assert "changed successfully" in response.content.decode()
