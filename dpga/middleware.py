@@ -1,8 +1,104 @@
+"""Site-wide middleware: request logs, Permissions-Policy, database outages, moved addresses."""
+
+import logging
+import time
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 
 from .models import SlugRedirect
+from .security import client_ip
+from .views import database_unavailable
+
+request_log = logging.getLogger("dpga.requests")
+
+# Query parameters whose values never reach a log line.
+SENSITIVE_PARAMETERS = ("pass", "secret", "token", "csrf", "session", "key", "auth", "signature")
+
+
+def redacted_query(query_dict):
+    """The query string's parameter names, with values of sensitive ones hidden."""
+    parts = []
+    for name in query_dict:
+        lowered = name.lower()
+        hidden = any(word in lowered for word in SENSITIVE_PARAMETERS)
+        for value in query_dict.getlist(name):
+            parts.append(f"{name}={'[hidden]' if hidden else value[:200]}")
+    return "&".join(parts)[:1000]
+
+
+class RequestLogMiddleware:
+    """One structured line per request: what was asked, the answer, how long it took.
+
+    Only chosen fields are logged: never headers, cookies, bodies or form fields,
+    so passwords, session ids and CSRF tokens cannot end up in the log.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        status = response.status_code
+        level = (
+            logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
+        )
+        if request_log.isEnabledFor(level):
+            # Only a user the view already loaded: looking it up here would cost a query.
+            user = request.__dict__.get("_cached_user")
+            request_log.log(
+                level,
+                "%s %s %s",
+                request.method,
+                request.path,
+                status,
+                extra={
+                    "event": "request",
+                    "method": request.method,
+                    "path": request.path[:1000],
+                    "query": redacted_query(request.GET),
+                    "status": status,
+                    "duration_ms": duration_ms,
+                    "bytes": len(response.content) if not response.streaming else None,
+                    "client_ip": client_ip(request),
+                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                    "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+                },
+            )
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features the site never uses (camera, location ...)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost database becomes a 503 page with Retry-After, not a traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OperationalError | InterfaceError):
+            return database_unavailable(request, exception)
+        return None
+
 
 # The named routes whose `slug` is an announcement's, a member's or a tag's.
 ROUTE_KINDS = {

@@ -5,11 +5,13 @@ defaults are safe for local use (SQLite in the project folder, DEBUG off unless
 asked for). See README.md for the full list of variables.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,13 +77,17 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "simple_history",
+    "axes",
     "dpga",
     "members",
     "announcements",
 ]
 
 MIDDLEWARE = [
+    "dpga.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "dpga.middleware.PermissionsPolicyMiddleware",
+    # The Content-Security-Policy middleware is inserted here (see "Security" below).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,6 +99,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Looks up moved and deleted addresses, only for responses that are 404.
     "dpga.middleware.MovedAddressMiddleware",
+    "dpga.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dpga.urls"
@@ -109,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dpga.context_processors.site",
+                "dpga.context_processors.csp_nonce",
             ],
         },
     },
@@ -183,9 +192,136 @@ PREVIEW_LINK_HOURS = int(os.environ.get("DJANGO_PREVIEW_LINK_HOURS", "48"))
 IMAGE_MAX_BYTES = int(os.environ.get("DJANGO_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
 IMAGE_MAX_PIXELS = int(os.environ.get("DJANGO_IMAGE_MAX_PIXELS", str(40_000_000)))
 
+# Logging: request and security events as JSON lines (dpga.jsonlog), the rest plain.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "dpga.jsonlog.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "json": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "dpga.requests": {
+            "handlers": ["json"],
+            "level": os.environ.get("DJANGO_REQUEST_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        "dpga.security": {"handlers": ["json"], "level": "INFO", "propagate": False},
+        # Every request is already logged once, as JSON, by dpga.requests.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
+
+# Security ------------------------------------------------------------------
+# Production (DEBUG off) is HTTPS-only by default; `make run` (DEBUG on) and the
+# test suite stay on plain http. Each setting can be overridden from the environment.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG and not TESTING)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+# Behind a proxy that terminates TLS, e.g. DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https".
+# Unset by default: trusting the header without such a proxy would let anyone fake HTTPS.
+_proxy_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    _name, _sep, _value = _proxy_header.replace(",", ":", 1).partition(":")
+    if not _sep or not _name.strip() or not _value.strip():
+        raise ImproperlyConfigured(
+            'DJANGO_SECURE_PROXY_SSL_HEADER must look like "X-Forwarded-Proto: https".'
+        )
+    _meta_name = _name.strip().upper().replace("-", "_")
+    if not _meta_name.startswith("HTTP_"):
+        _meta_name = f"HTTP_{_meta_name}"
+    SECURE_PROXY_SSL_HEADER = (_meta_name, _value.strip())
+# Trusted reverse proxies in front of the site (for the client address in logs
+# and login throttling): X-Forwarded-For is believed for this many hops, no more.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(31_536_000 if HTTPS else 0))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a promise that is hard to take back: off unless asked for.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # check --deploy's reminder that preload is off: off is the deliberate default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(self), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), publickey-credentials-get=(), screen-wake-lock=(), "
+    "serial=(), usb=(), xr-spatial-tracking=()"
+)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+if HTTPS:
+    # The __Host- prefix pins the cookies to this host, over HTTPS, path "/".
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Content-Security-Policy: nothing inline, nothing from elsewhere. Scripts need
+# 'self' or the per-request nonce ({{ csp_nonce }} in templates); no 'unsafe-inline'
+# and no 'unsafe-eval' anywhere. Django 6.0+ has this built in; on Django 5.2 the
+# django-csp package provides the same policy.
+CSP_NONCE = object()  # placeholder in CSP_DIRECTIVES, replaced per backend below
+_media_origin = MEDIA_URL if MEDIA_URL.startswith(("https://", "http://")) else None
+CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", CSP_NONCE],
+    "style-src": ["'self'", CSP_NONCE],
+    "img-src": ["'self'", *([_media_origin] if _media_origin else [])],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if HTTPS:
+    CSP_DIRECTIVES["upgrade-insecure-requests"] = True
+_csp_index = MIDDLEWARE.index("dpga.middleware.PermissionsPolicyMiddleware") + 1
+if django.VERSION >= (6, 0):
+    from django.utils.csp import CSP
+
+    SECURE_CSP = {
+        name: value if value is True else [CSP.NONCE if v is CSP_NONCE else v for v in value]
+        for name, value in CSP_DIRECTIVES.items()
+    }
+    MIDDLEWARE.insert(_csp_index, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+else:
+    from csp.constants import NONCE
+
+    INSTALLED_APPS.append("csp")
+    CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {
+            name: value if value is True else [NONCE if v is CSP_NONCE else v for v in value]
+            for name, value in CSP_DIRECTIVES.items()
+        }
+    }
+    MIDDLEWARE.insert(_csp_index, "csp.middleware.CSPMiddleware")
+
+# The admin's address, e.g. DJANGO_ADMIN_PATH="office-7f3a/" (default "admin/").
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+if ADMIN_PATH == "/":
+    raise ImproperlyConfigured("DJANGO_ADMIN_PATH cannot be empty.")
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user
+# name from one address, that pair is refused for AXES_COOLOFF_TIME.
+AUTHENTICATION_BACKENDS = [
+    "dpga.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "dpga.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "dpga.security.client_ip"
+AXES_VERBOSE = False

@@ -31,8 +31,11 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("admin/", admin.site.urls),
+    path("healthz/", views.healthz, name="healthz"),
+    path(settings.ADMIN_PATH, admin.site.urls),
 ]
+
+handler500 = "dpga.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

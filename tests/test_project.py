@@ -124,7 +124,7 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
 from whitenoise.middleware import WhiteNoiseMiddleware
-response = Client().get(url)
+response = Client().get(url, secure=True)  # production answers over HTTPS only
 print(url, response.status_code, response.get('Cache-Control'))
 """
     result = run_python(code, DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="testserver")
