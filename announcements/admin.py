@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -145,6 +146,9 @@ class AnnouncementAdmin(RevisionAdmin, MarkdownPreviewAdmin):
             formfield.help_text = _(
                 "Time zone: %(zone)s. A time in the future schedules the announcement."
             ) % {"zone": zone_description()}
+        elif db_field.name == "slug":
+            # The admin shows help text as HTML; this one is plain text ("/news/<slug>/").
+            formfield.help_text = escape(formfield.help_text)
         elif db_field.name == "tags":
             formfield.help_text = _(
                 "Separate tags with commas; without a comma, spaces separate tags. Put a "

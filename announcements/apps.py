@@ -13,7 +13,10 @@ class AnnouncementsConfig(AppConfig):
         from dpga.addresses import track_slug_changes
         from dpga.models import SlugRedirect
 
-        from . import feed_changes
+        from . import (
+            feed_changes,
+            tag_slugs,  # noqa: F401  (gives every tag a slug its URL can carry)
+        )
         from .models import Announcement
 
         feed_changes.connect()

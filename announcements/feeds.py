@@ -33,6 +33,7 @@ from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
@@ -251,11 +252,16 @@ class NewsFeed(Feed):
     def feed_url(self, obj):
         return self.feed_route(obj, self.page)
 
-    def description(self, obj):
+    def about(self, obj):
+        """The feed in one plain-text sentence."""
         return _("Announcements from the %(site)s.") % {"site": settings.SITE_NAME}
 
+    def description(self, obj):
+        # RSS readers take the channel description as HTML: escape the plain text.
+        return escape(self.about(obj))
+
     def subtitle(self, obj):
-        return self.description(obj)
+        return self.about(obj)  # Atom's subtitle is text
 
     def feed_guid(self, obj):
         return f"tag:{settings.SITE_DOMAIN},{FEED_ID_YEAR}:feed:{self.scope_key(obj)}"
@@ -371,7 +377,7 @@ class TagFeed(NewsFeed):
     def link(self, tag):
         return reverse("announcements:tag", kwargs={"slug": tag.slug})
 
-    def description(self, tag):
+    def about(self, tag):
         return _("Announcements tagged “%(tag)s”.") % {"tag": tag.name}
 
 
@@ -405,7 +411,7 @@ class MemberFeed(NewsFeed):
     def link(self, member):
         return member.get_absolute_url()
 
-    def description(self, member):
+    def about(self, member):
         return _("Announcements about %(member)s.") % {"member": member.name}
 
 
