@@ -55,7 +55,7 @@ def database_unavailable(request, exception=None):
     """503 with Retry-After: rendered without touching the database (no sessions, no user)."""
     database_log.error("database unavailable: %s", exception)
     response = HttpResponse(
-        render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}),
+        _error_page("503.html", {"retry_after": RETRY_AFTER_SECONDS}, "Service unavailable"),
         status=503,
     )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -68,7 +68,16 @@ def server_error(request):
     exception = sys.exc_info()[1]
     if isinstance(exception, OperationalError | InterfaceError):
         return database_unavailable(request, exception)
-    return HttpResponseServerError(render_to_string("500.html"))
+    return HttpResponseServerError(_error_page("500.html", {}, "Server error"))
+
+
+def _error_page(template_name, context, fallback_title):
+    """An error page must not fail in turn (say, static files not collected yet)."""
+    try:
+        return render_to_string(template_name, context)
+    except Exception:  # noqa: BLE001 - any failure here would hide the original one
+        database_log.exception("could not render %s", template_name)
+        return f"<!DOCTYPE html><title>{fallback_title}</title><h1>{fallback_title}</h1>"
 
 
 HEALTH_CACHE_KEY = "dpga:healthz"
