@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
 
-from .models import Member
+from .models import Member, member_in_use_message
 
 ADD_ANNOUNCEMENT = "announcements.add_announcement"
 
@@ -42,6 +42,29 @@ class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
         (gettext_lazy("Profile"), {"fields": ["logo", "website", "country", "description"]}),
         (gettext_lazy("Membership"), {"fields": ["joined_on", "left_on"]}),
     ]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        member = self.get_object(request, object_id)
+        if member is not None and member.announcements.exists():
+            # Refused before the confirmation page, saying which news refers to it.
+            self.message_user(request, member_in_use_message(member), level=messages.ERROR)
+            return redirect(reverse("admin:members_member_change", args=[member.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        """The bulk "delete selected" page lists the announcements that block deletion."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for member in objs:
+            for announcement in member.announcements.all():
+                protected.append(
+                    format_html(
+                        '{}: <a href="{}">{}</a>',
+                        _("Announcement about %(member)s") % {"member": member.name},
+                        reverse("admin:announcements_announcement_change", args=[announcement.pk]),
+                        announcement.title,
+                    )
+                )
+        return deleted, model_count, perms_needed, protected
 
     @admin.display(description=gettext_lazy("logo"))
     def logo_thumbnail(self, obj):

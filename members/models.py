@@ -1,10 +1,13 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from dpga.images import validate_image
 from dpga.rendering import render_markdown
@@ -102,3 +105,30 @@ class Member(models.Model):
         if update_fields is not None and "description" in update_fields:
             kwargs["update_fields"] = {*update_fields, "description_html"}
         super().save(*args, **kwargs)
+
+
+def announcements_about(member, limit=5):
+    """The titles of (up to `limit`) announcements about this member, and how many there are."""
+    announcements = member.announcements.order_by("-publish_at")
+    return list(announcements.values_list("title", flat=True)[:limit]), announcements.count()
+
+
+def member_in_use_message(member):
+    titles, count = announcements_about(member)
+    names = ", ".join(f"“{title}”" for title in titles) + (" …" if count > len(titles) else "")
+    return ngettext(
+        "“%(member)s” cannot be deleted: %(count)d announcement is about it (%(names)s). "
+        "Remove the member from it first, or set a “left on” date to take the member "
+        "off the site while keeping the news intact.",
+        "“%(member)s” cannot be deleted: %(count)d announcements are about it (%(names)s). "
+        "Remove the member from them first, or set a “left on” date to take the member "
+        "off the site while keeping the news intact.",
+        count,
+    ) % {"member": member.name, "count": count, "names": names}
+
+
+@receiver(pre_delete, sender=Member, dispatch_uid="members.refuse_deleting_a_member_in_the_news")
+def refuse_deleting_a_member_in_the_news(sender, instance, **kwargs):
+    """Nothing is lost: a member that announcements are about is never deleted."""
+    if instance.announcements.exists():
+        raise ProtectedError(member_in_use_message(instance), set(instance.announcements.all()))
