@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint check clean bench test-tools
+.PHONY: run test install migrate demo lint check clean bench test-tools backup restore soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,17 @@ check: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Backups: database and media in one archive (backups/dpga-<time>.tar.gz), and back.
+# They use the environment the site runs with (DATABASE_URL, DJANGO_MEDIA_ROOT ...).
+MANAGE_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG-$$([ -n "$$DJANGO_SECRET_KEY" ] && echo 0 || echo 1)}
+backup: install
+	$(MANAGE_ENV) $(BIN)/python manage.py backup $(if $(ARCHIVE),--output $(ARCHIVE))
+
+restore: install
+	@test -n "$(ARCHIVE)" || (echo "usage: make restore ARCHIVE=backups/dpga-....tar.gz" && exit 2)
+	$(MANAGE_ENV) $(BIN)/python manage.py restore $(ARCHIVE)
+
+# 60 s at 64 connections against gunicorn on 127.0.0.1 (not part of the tests).
+soak: install
+	$(BIN)/python scripts/soak.py
