@@ -2,6 +2,9 @@
 admin's own forms, and every surface checked with real parsers: public pages, feeds,
 open-data files, the sitemap, the admin's change lists and forms."""
 
+import csv
+import io
+import json
 import re
 
 import pytest
@@ -149,6 +152,17 @@ def _optional_reverse(name, **kwargs):
         return None
 
 
+def _strings(value, key=""):
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield from _strings(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, key)
+    elif isinstance(value, str):
+        yield key, value
+
+
 def _feed_urls(route, **kwargs):
     """The feed in every format the site offers (RSS, Atom and JSON Feed where present)."""
     urls = []
@@ -204,12 +218,25 @@ def test_feeds_sitemap_and_open_data_carry_no_script(staff_client, monkeypatch):
         for url, kind in _feed_urls("feeds:member", slug=member.slug):
             _collect(client, url, problems, kind)
 
-    # Open data files, where the site has them.
-    for name in ("members_json", "members_csv"):
-        url = _optional_reverse(name)
-        if url:
-            response = client.get(url)
-            assert response.status_code == 200
+    # Open data: JSON parses, every string stays data; no CSV cell can start a formula.
+    members_json = _optional_reverse("members_json")
+    if members_json:
+        document = json.loads(client.get(members_json).content)
+        assert len(str(document)) > 1000
+        for key, value in _strings(document):
+            if key.endswith("_html"):
+                problems += html_problems(value, f"{members_json} {key}", fragment=True)
+    members_csv = _optional_reverse("members_csv")
+    if members_csv:
+        rows = list(csv.reader(io.StringIO(client.get(members_csv).content.decode("utf-8-sig"))))
+        assert len(rows) > len(PAYLOADS) / 2
+        for row in rows:
+            for cell in row:
+                if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                    problems.append(f"{members_csv}: cell starts a formula: {cell[:40]!r}")
+    open_data_page = _optional_reverse("open_data")
+    if open_data_page:
+        _collect(client, open_data_page, problems)
 
     _collect(client, "/sitemap.xml", problems, "xml")
     assert not problems, _report(problems)
