@@ -293,6 +293,11 @@ if django.VERSION >= (6, 0):
         for name, value in CSP_DIRECTIVES.items()
     }
     MIDDLEWARE.insert(_csp_index, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+    # Django's own processor gives templates {{ csp_nonce }} (ours does on Django 5.2).
+    _processors = TEMPLATES[0]["OPTIONS"]["context_processors"]
+    _processors[_processors.index("dpga.context_processors.csp_nonce")] = (
+        "django.template.context_processors.csp"
+    )
 else:
     from csp.constants import NONCE
 

@@ -19,7 +19,7 @@ ALLOWED_ELEMENTS = {
     "hr", "i", "img", "input", "label", "legend", "li", "main", "nav", "ol", "optgroup",
     "option", "p", "picture", "pre", "s", "section", "select", "small", "source", "span",
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "textarea", "tfoot", "th",
-    "thead", "time", "tr", "ul", "template",
+    "thead", "time", "tr", "ul", "template", "search",
     # The admin's icons.
     "svg", "path", "symbol", "use",
 }  # fmt: skip
