@@ -190,12 +190,12 @@ def test_admin_pages_work_under_the_policy(admin_client):
     """The admin's own scripts come from files ('self'); nothing inline needs 'unsafe-inline'."""
     import html5lib
 
-    make_announcement()
+    announcement = make_announcement()
     for url in (
         "/admin/",
         "/admin/announcements/announcement/",
         "/admin/announcements/announcement/add/",
-        "/admin/announcements/announcement/1/change/",
+        f"/admin/announcements/announcement/{announcement.pk}/change/",
         "/admin/members/member/add/",
         "/admin/auth/user/",
     ):
