@@ -162,7 +162,9 @@ def test_the_open_data_page_is_linked_from_every_page_and_states_the_licence(
     page = client.get("/open-data/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'href="https://opendatacommons.org/licenses/by/" rel="license noopener noreferrer"' in html
+    assert (
+        'href="https://opendatacommons.org/licenses/by/" rel="license noopener noreferrer"' in html
+    )
     assert "Open Data Commons Attribution" in html
     for link in ('href="/members.json"', 'href="/members.csv"', 'href="/news/feed/json/"'):
         assert link in html
