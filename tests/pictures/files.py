@@ -30,7 +30,9 @@ def photo(size=(1600, 1200)):
     width, height = size
     gradient = Image.linear_gradient("L").resize(size)
     noise = Image.effect_noise(size, 40)
-    return Image.merge("RGB", (gradient, noise, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
+    return Image.merge(
+        "RGB", (gradient, noise, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    )
 
 
 def phone_jpeg(image=None, orientation=1, quality=92):
@@ -115,5 +117,3 @@ def has_location_or_camera(data):
         or b"Taken at home" in data
         or b"Secret Lane" in data
     )
-
-

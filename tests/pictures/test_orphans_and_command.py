@@ -10,7 +10,15 @@ from dpga import renditions
 from members.models import Member
 from tests.factories import make_announcement, make_member
 
-from .files import all_files, encode, has_location_or_camera, phone_jpeg, photo, transparent_logo, upload
+from .files import (
+    all_files,
+    encode,
+    has_location_or_camera,
+    phone_jpeg,
+    photo,
+    transparent_logo,
+    upload,
+)
 from .test_upload_checks import announcement_form, member_form
 
 pytestmark = pytest.mark.django_db
@@ -153,9 +161,16 @@ def test_rebuild_recreates_missing_renditions_and_removes_stale_ones(storage, co
     missing = sorted(renditions.file_names(announcement.picture_renditions))[0]
     storage.delete(missing)
     Announcement.objects.filter(pk=announcement.pk).update(
-        picture_renditions={**announcement.picture_renditions, "card": {
-            "name": "renditions/cards/stale.png", "width": 1, "height": 1, "type": "image/png",
-            "key": "stale"}}
+        picture_renditions={
+            **announcement.picture_renditions,
+            "card": {
+                "name": "renditions/cards/stale.png",
+                "width": 1,
+                "height": 1,
+                "type": "image/png",
+                "key": "stale",
+            },
+        }
     )
     storage.save("renditions/cards/stale.png", io.BytesIO(b"x"))
     with committed():

@@ -98,7 +98,9 @@ def test_the_first_picture_of_a_list_is_eager_and_the_rest_lazy(client, storage)
         assert 'loading="lazy"' in img and "fetchpriority" not in img
 
 
-def test_pages_and_feeds_never_touch_the_files(client, storage, monkeypatch, django_assert_max_num_queries):
+def test_pages_and_feeds_never_touch_the_files(
+    client, storage, monkeypatch, django_assert_max_num_queries
+):
     announcement = make_announcement(
         picture=upload(encode(photo((600, 400)), "JPEG"), "p.jpg"), picture_alt="P"
     )

@@ -135,9 +135,7 @@ def test_the_admin_names_the_limits(admin_client, storage, settings):
     big = encode(Image.effect_noise((200, 200), 50).convert("RGB"), "PNG")
     assert "at most 2.0\xa0KB" in logo_errors(admin_client, big)
     assert "at most 40 megapixels" in logo_errors(admin_client, png_claiming_size(7_000, 7_000))
-    assert "far too narrow or too wide" in logo_errors(
-        admin_client, png_claiming_size(5_000, 20)
-    )
+    assert "far too narrow or too wide" in logo_errors(admin_client, png_claiming_size(5_000, 20))
 
 
 def test_html_named_jpg_is_refused_on_announcements_too(admin_client, storage):
@@ -169,14 +167,10 @@ def test_a_picture_needs_alt_text_or_the_decorative_choice(admin_client, storage
             picture_decorative="on",
         ),
     )
-    assert "decorative picture has no description" in str(
-        response.context["adminform"].form.errors
-    )
+    assert "decorative picture has no description" in str(response.context["adminform"].form.errors)
     response = admin_client.post(
         "/admin/announcements/announcement/add/",
-        announcement_form(
-            picture=upload(picture, "p.png", "image/png"), picture_decorative="on"
-        ),
+        announcement_form(picture=upload(picture, "p.png", "image/png"), picture_decorative="on"),
     )
     assert response.status_code == 302
     assert Announcement.objects.get().picture_alt_text == ""
