@@ -52,6 +52,11 @@ HARMLESS_INFO = {
     "aspect",
     "gamma",
     "transparency",
+    # WebP container defaults Pillow reports for every file
+    "loop",
+    "background",
+    "duration",
+    "timestamp",
 }
 ACCEPTED_MESSAGE = _("Upload a JPEG, PNG, WebP or GIF image.")
 
@@ -255,12 +260,16 @@ def clean_image(source):
 
 
 def has_metadata(source):
-    """True when a stored file still carries metadata or an EXIF rotation."""
+    """True when a stored file still needs cleaning: metadata, an EXIF rotation,
+    several frames, or a format we do not store (GIF)."""
     if hasattr(source, "seek"):
         source.seek(0)
     with Image.open(source) as image:
         extra = set(image.info) - HARMLESS_INFO
-        return bool(extra) or bool(image.getexif()) or image.format not in ENCODE_OPTIONS
+        animated = getattr(image, "n_frames", 1) > 1
+        return (
+            bool(extra) or bool(image.getexif()) or animated or image.format not in ENCODE_OPTIONS
+        )
 
 
 def flatten(image, background=(255, 255, 255)):
