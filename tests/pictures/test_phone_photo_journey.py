@@ -51,7 +51,9 @@ def test_a_phone_photo_is_served_as_small_webp_without_location(admin_client, cl
         image = Image.open(io.BytesIO(data))
         assert image.format == "WEBP" and f"{image.width}w" == width
         assert image.height > image.width, "portrait, as the phone held it"
-        assert len(data) < len(original) / 10
+        assert len(data) < len(original) / 5
+        if width == "480w":
+            assert len(data) < 60_000, "what a phone on a slow network downloads"
         assert not has_location_or_camera(data)
 
     # Nothing anywhere under MEDIA_ROOT still carries the position or the camera.
