@@ -382,9 +382,15 @@ def wrap_text(draw, text, font, max_width, max_lines, shorten=False):
         return lines
     if not shorten:
         return None
-    lines = lines[:max_lines]
-    last = lines[-1]
-    while last and draw.textlength(last + "…", font=font) > max_width:
-        last = last[:-1]
-    lines[-1] = last.rstrip() + "…"
-    return [line if draw.textlength(line, font=font) <= max_width else line[:40] for line in lines]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] += "…"
+    return [_shorten_line(draw, line, font, max_width) for line in lines]
+
+
+def _shorten_line(draw, line, font, max_width):
+    if draw.textlength(line, font=font) <= max_width:
+        return line
+    while line and draw.textlength(line + "…", font=font) > max_width:
+        line = line[:-1]
+    return line.rstrip() + "…"
