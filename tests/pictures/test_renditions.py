@@ -120,6 +120,8 @@ def test_pages_and_feeds_never_touch_the_files(
         member.get_absolute_url(),
         "/news/feed/rss/",
         "/news/feed/atom/",
+        "/news/feed/json/",
+        "/members.json",
     ):
         assert client.get(url).status_code == 200, url
 
