@@ -190,3 +190,21 @@ def test_rebuild_cleans_old_originals_that_still_carry_metadata(storage, committ
         assert not has_location_or_camera(handle.read())
     assert announcement.picture_bytes == storage.size(announcement.picture.name)
     assert all_files(storage) == files_of(announcement, "picture")
+
+
+def test_pointing_back_at_a_deleted_picture_drops_it_instead_of_failing(storage, committed):
+    """Restoring an old revision names a picture whose file was deleted when it was
+    replaced: the announcement comes back without it, never with a broken picture."""
+    with committed():
+        announcement = make_announcement(picture=upload(jpeg(), "old.jpg"), picture_alt="Old")
+    old_name = announcement.picture.name
+    with committed():
+        announcement.picture = upload(jpeg(), "new.jpg")
+        announcement.save()
+    assert not storage.exists(old_name)
+    announcement.picture.name = old_name  # what a restore does
+    with committed():
+        announcement.save()
+    announcement.refresh_from_db()
+    assert not announcement.picture and announcement.picture_bytes is None
+    assert all_files(storage) == {announcement.picture_renditions["card"]["name"]}
