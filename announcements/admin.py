@@ -19,6 +19,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
+from dpga.admin_pictures import picture_summary
 
 from . import workflow
 from .models import Announcement, PreviewLink, TagMerge, Transition
@@ -103,11 +104,14 @@ class AnnouncementAdmin(RevisionAdmin, MarkdownPreviewAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["members"]
     actions = ["submit_for_review", "publish_now", "unpublish"]
-    readonly_fields = ["author", "created_at", "updated_at"]
+    readonly_fields = ["author", "created_at", "updated_at", "picture_preview"]
     markdown_fields = ["body"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
-        (gettext_lazy("Picture"), {"fields": ["picture", "picture_alt"]}),
+        (
+            gettext_lazy("Picture"),
+            {"fields": ["picture", "picture_alt", "picture_decorative", "picture_preview"]},
+        ),
         (gettext_lazy("Topics"), {"fields": ["tags", "members"]}),
         (
             gettext_lazy("Publishing"),
@@ -187,6 +191,10 @@ class AnnouncementAdmin(RevisionAdmin, MarkdownPreviewAdmin):
     @admin.display(description=gettext_lazy("go-live time"), ordering="publish_at")
     def go_live(self, obj):
         return zoned(obj.publish_at)
+
+    @admin.display(description=gettext_lazy("as served"))
+    def picture_preview(self, obj):
+        return picture_summary(obj.picture_set, obj.picture_renditions, obj.share_image)
 
     @admin.display(boolean=True, description=gettext_lazy("live"))
     def is_live(self, obj):

@@ -1,4 +1,5 @@
 import datetime
+import logging
 import os
 import secrets
 
@@ -8,19 +9,23 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Count, Max, Q, Sum
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
 from taggit.utils import edit_string_for_tags
 
-from dpga.images import ALLOWED_FORMATS, validate_image
+from dpga import renditions
+from dpga.fields import PictureField
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions, one_revision
+
+logger = logging.getLogger(__name__)
 
 RESERVED_SLUGS = {"tags", "page", "feed", "feeds", "search", "archive", "preview"}
 
@@ -131,13 +136,14 @@ class Announcement(models.Model):
     )
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)
-    picture = models.ImageField(
+    picture = PictureField(
         _("picture"),
         upload_to="announcements/%Y/%m/",
         blank=True,
-        validators=[validate_image],
-        width_field="picture_width",
-        height_field="picture_height",
+        help_text=_(
+            "JPEG, PNG, WebP or GIF (kept as a still). Location, camera details and other "
+            "metadata are removed; smaller copies for phones and a share card are made on save."
+        ),
     )
     picture_alt = models.CharField(
         _("picture description (alt text)"),
@@ -145,10 +151,20 @@ class Announcement(models.Model):
         blank=True,
         help_text=_("Describe the picture for people who cannot see it. Required with a picture."),
     )
+    picture_decorative = models.BooleanField(
+        _("decorative picture"),
+        default=False,
+        help_text=_(
+            "Tick only when the picture adds nothing a reader needs: it is then "
+            "skipped by screen readers (empty alt text) and needs no description."
+        ),
+    )
     picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     picture_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     picture_bytes = models.PositiveIntegerField(null=True, blank=True, editable=False)
     picture_type = models.CharField(max_length=40, blank=True, editable=False)
+    # Renditions and share card: names, widths, heights, types (see dpga.renditions).
+    picture_renditions = models.JSONField(default=dict, blank=True, editable=False)
     tags = TaggableManager(_("tags"), blank=True)
     members = models.ManyToManyField(
         "members.Member",
@@ -180,7 +196,8 @@ class Announcement(models.Model):
     objects = AnnouncementQuerySet.as_manager()
     history = Revisions(
         m2m_fields=[members],
-        excluded_fields=["body_html"],
+        # Renditions are derived from the picture and rebuilt on save.
+        excluded_fields=["body_html", "picture_renditions"],
         bases=[TagSnapshot],
         history_change_reason_field=models.TextField(null=True),
     )
@@ -189,11 +206,12 @@ class Announcement(models.Model):
     # state is left out of a restore: it changes only through the workflow.
     REVISION_FIELDS = [
         "title", "slug", "summary", "body", "picture", "picture_alt", "tags", "members",
-        "featured", "status", "publish_at",
+        "featured", "status", "publish_at", "picture_decorative",
     ]  # fmt: skip
     RESTORE_FIELDS = [
         "title", "slug", "summary", "body", "picture", "picture_alt", "tags", "members",
         "featured", "picture_width", "picture_height", "picture_bytes", "picture_type",
+        "picture_decorative",
     ]  # fmt: skip
 
     class Meta:
@@ -332,45 +350,119 @@ class Announcement(models.Model):
             slug = f"{base}-{number}"
         return slug
 
+    # Pictures --------------------------------------------------------------------
+
+    @property
+    def picture_alt_text(self):
+        """The alt attribute: the description, or "" for a decorative picture."""
+        return "" if self.picture_decorative else self.picture_alt
+
+    @property
+    def picture_set(self):
+        """Responsive renditions for <picture>, or the original when none exist yet."""
+        storage = self._meta.get_field("picture").storage
+        picture = renditions.picture_from(self.picture_renditions, "main", storage, 960)
+        if picture is None and self.picture:
+            picture = renditions.original_picture(
+                self.picture, self.picture_width, self.picture_height
+            )
+        return picture
+
+    @property
+    def share_image(self):
+        """The 1200×630 share card (og:image / twitter:image)."""
+        alt = self.picture_alt_text if self.picture and self.picture_alt_text else self.title
+        storage = self._meta.get_field("picture").storage
+        return renditions.share_image_from(self.picture_renditions, storage, alt)
+
     def clean(self):
         super().clean()
-        if self.picture and not self.picture_alt.strip():
+        if self.picture and self.picture_decorative and self.picture_alt.strip():
             raise ValidationError(
                 {
                     "picture_alt": _(
-                        "Describe the picture: alt text is required when a picture is set."
+                        "A decorative picture has no description: clear the alt text, "
+                        "or untick “decorative picture”."
+                    )
+                }
+            )
+        if self.picture and not self.picture_decorative and not self.picture_alt.strip():
+            raise ValidationError(
+                {
+                    "picture_alt": _(
+                        "Describe the picture: alt text is required when a picture is set "
+                        "(or tick “decorative picture” if it carries no information)."
                     )
                 }
             )
 
+    PICTURE_INPUTS = {"picture", "title", "slug"}
+    PICTURE_OUTPUTS = {
+        "picture",
+        "picture_renditions",
+        "picture_width",
+        "picture_height",
+        "picture_bytes",
+        "picture_type",
+    }
+
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
-        self._record_picture_facts()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_html"}
+            update_fields = {*update_fields, "body_html"}
+        stale = set()
+        if update_fields is None or self.PICTURE_INPUTS & set(update_fields):
+            stale = self.refresh_renditions()
+            if update_fields is not None:
+                update_fields = {*update_fields, *self.PICTURE_OUTPUTS}
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
+        renditions.delete_after_commit(self.picture.storage, stale)
 
-    def _record_picture_facts(self):
-        if not self.picture:
-            self.picture_bytes = None
-            self.picture_type = ""
-            return
-        if self.picture._committed and self.picture_bytes:
-            return
+    def refresh_renditions(self, force=False):
+        """Bring renditions, share card and picture facts up to date with the picture.
+
+        Returns the names of files that are no longer used (the old original and
+        old renditions), for deletion once the change is committed.
+        """
+        old_source, old_data = "", {}
+        if self.pk:
+            previous = (
+                type(self).objects.filter(pk=self.pk).values_list("picture", "picture_renditions")
+            )
+            old_source, old_data = previous.first() or ("", {})
+        if self.picture and not self.picture._committed:
+            self.picture.save(self.picture.name, self.picture.file, save=False)
+        previous = self.picture_renditions or old_data
         try:
-            self.picture.seek(0) if not self.picture._committed else self.picture.open("rb")
-            with Image.open(self.picture) as image:
-                self.picture_type = ALLOWED_FORMATS.get(image.format, "")
-            self.picture_bytes = self.picture.size
-        except (OSError, UnidentifiedImageError, ValueError):
+            data = renditions.announcement_renditions(
+                self.picture, self.title, self.slug, previous, force=force
+            )
+        except renditions.MissingSource as missing:
+            # Its file was deleted when the picture was replaced or removed: an old
+            # revision restored now comes back without it rather than broken.
+            logger.warning("Picture %s is gone; %s is kept without it", missing, self.slug)
+            self.picture = None
+            data = renditions.announcement_renditions(
+                self.picture, self.title, self.slug, previous, force=force
+            )
+        self.picture_renditions = data
+        if self.picture:
+            self.picture_width, self.picture_height = data["width"], data["height"]
+            self.picture_bytes, self.picture_type = data["bytes"], data["type"]
+        else:
+            self.picture_width = self.picture_height = self.picture_bytes = None
             self.picture_type = ""
-            self.picture_bytes = None
-        finally:
-            if self.picture._committed:
-                self.picture.close()
-            else:
-                self.picture.seek(0)
+        return renditions.stale_names(old_source, old_data, self.picture.name, data)
+
+
+@receiver(post_delete, sender=Announcement)
+def delete_picture_files(sender, instance, **kwargs):
+    """Deleting an announcement deletes its picture, renditions and share card."""
+    names = renditions.file_names(instance.picture_renditions) | {instance.picture.name}
+    renditions.delete_after_commit(instance.picture.storage, names)
 
 
 class FeedState(models.Model):

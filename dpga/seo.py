@@ -99,19 +99,46 @@ def site_share_image(request):
 
 
 def announcement_share_image(request, announcement):
-    """The announcement's own picture, or the site's card when it has none."""
-    if announcement.picture:
-        return ShareImage(
-            url=absolute(request, announcement.picture.url),
-            width=announcement.picture_width,
-            height=announcement.picture_height,
-            alt=announcement.picture_alt,
-            type=announcement.picture_type,
-        )
-    return site_share_image(request)
+    """The announcement's own 1200×630 share card (its picture cropped to fit, or its
+    title on the alliance's colours: see dpga.renditions); until that card exists,
+    its picture, or the site's card."""
+    card = announcement.share_image
+    if card is None:
+        return announcement_picture_image(request, announcement)
+    return ShareImage(
+        url=absolute(request, card.url),
+        width=card.width,
+        height=card.height,
+        alt=card.alt,
+        type=card.type,
+    )
+
+
+def announcement_picture_image(request, announcement):
+    """The stored picture itself, uncropped (for JSON-LD); without one, the share card."""
+    if not announcement.picture:
+        if announcement.share_image is not None:
+            return announcement_share_image(request, announcement)
+        return site_share_image(request)
+    return ShareImage(
+        url=absolute(request, announcement.picture.url),
+        width=announcement.picture_width,
+        height=announcement.picture_height,
+        alt=announcement.picture_alt_text or announcement.title,
+        type=announcement.picture_type,
+    )
 
 
 def member_share_image(request, member):
+    tile = member.share_image
+    if tile is not None:
+        return ShareImage(
+            url=absolute(request, tile.url),
+            width=tile.width,
+            height=tile.height,
+            alt=tile.alt,
+            type=tile.type,
+        )
     if member.logo:
         return ShareImage(
             url=absolute(request, member.logo.url),
@@ -192,7 +219,7 @@ def member_ld(request, member):
 
 def news_article_ld(request, announcement, members=()):
     """An announcement as a schema.org NewsArticle."""
-    image = announcement_share_image(request, announcement)
+    image = announcement_picture_image(request, announcement)
     url = absolute(request, announcement.get_absolute_url())
     if announcement.author_id and announcement.author.get_full_name():
         author = {"@type": "Person", "name": announcement.author.get_full_name()}

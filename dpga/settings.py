@@ -169,8 +169,48 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
+
+def media_storage(environ):
+    """Where uploads and their renditions live: local files, or S3-compatible storage.
+
+    DJANGO_STORAGE=s3 selects django-storages' S3 backend, configured from AWS_*
+    variables (credentials are read by boto3 from AWS_ACCESS_KEY_ID /
+    AWS_SECRET_ACCESS_KEY, an instance role or a profile, and never appear here).
+    """
+    kind = environ.get("DJANGO_STORAGE", "local").strip().lower() or "local"
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured("DJANGO_STORAGE must be 'local' or 's3'.")
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        raise ImproperlyConfigured("DJANGO_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    options = {
+        "bucket_name": bucket,
+        # Two uploads called photo.jpg must never overwrite each other.
+        "file_overwrite": False,
+        # Public, cacheable addresses (pages and feeds are cached; signed ones expire).
+        "querystring_auth": environ.get("AWS_QUERYSTRING_AUTH", "").strip().lower()
+        in {"1", "true", "yes", "on"},
+        "location": environ.get("AWS_LOCATION", ""),
+        "object_parameters": {
+            "CacheControl": environ.get("AWS_CACHE_CONTROL", "public, max-age=31536000")
+        },
+    }
+    optional = {
+        "endpoint_url": "AWS_S3_ENDPOINT_URL",  # MinIO, Ceph, R2, Scaleway ...
+        "region_name": "AWS_S3_REGION_NAME",
+        "custom_domain": "AWS_S3_CUSTOM_DOMAIN",  # a CDN in front of the bucket
+        "default_acl": "AWS_DEFAULT_ACL",
+        "addressing_style": "AWS_S3_ADDRESSING_STYLE",
+        "signature_version": "AWS_S3_SIGNATURE_VERSION",
+    }
+    options.update({key: environ[name] for key, name in optional.items() if environ.get(name)})
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -191,6 +231,8 @@ PREVIEW_LINK_HOURS = int(os.environ.get("DJANGO_PREVIEW_LINK_HOURS", "48"))
 # Uploads: largest picture accepted, in bytes and in pixels.
 IMAGE_MAX_BYTES = int(os.environ.get("DJANGO_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
 IMAGE_MAX_PIXELS = int(os.environ.get("DJANGO_IMAGE_MAX_PIXELS", str(40_000_000)))
+# A TrueType font for share cards (titles in scripts Pillow's own font lacks).
+SHARE_CARD_FONT = os.environ.get("DJANGO_SHARE_CARD_FONT", "")
 
 # Logging: request and security events as JSON lines (dpga.jsonlog), the rest plain.
 LOGGING = {

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
+from dpga.admin_pictures import picture_summary
 
 from .models import Member, member_in_use_message
 
@@ -39,9 +40,24 @@ class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
     markdown_fields = ["description"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "category", "is_board_member"]}),
-        (gettext_lazy("Profile"), {"fields": ["logo", "website", "country", "description"]}),
+        (
+            gettext_lazy("Profile"),
+            {
+                "fields": [
+                    "logo",
+                    "logo_alt",
+                    "logo_decorative",
+                    "logo_preview",
+                    "website",
+                    "country",
+                    "description",
+                ]
+            },
+        ),
         (gettext_lazy("Membership"), {"fields": ["joined_on", "left_on"]}),
     ]
+
+    readonly_fields = ["logo_preview"]
 
     def delete_view(self, request, object_id, extra_context=None):
         member = self.get_object(request, object_id)
@@ -68,11 +84,11 @@ class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
 
     @admin.display(description=gettext_lazy("logo"))
     def logo_thumbnail(self, obj):
-        if not obj.logo:
+        picture = obj.logo_small
+        if picture is None:
             return "—"
         return format_html(
-            '<img src="{}" alt="" width="48" height="48">',
-            obj.logo.url,
+            '<img src="{}" alt="" width="48" height="48" loading="lazy">', picture.src
         )
 
     def get_urls(self):
@@ -137,3 +153,7 @@ class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
             "draft_title": _("%(name)s joins the alliance") % {"name": member.name},
         }
         return TemplateResponse(request, "admin/members/member/announce.html", context)
+
+    @admin.display(description=gettext_lazy("as served"))
+    def logo_preview(self, obj):
+        return picture_summary(obj.logo_large, obj.logo_renditions)

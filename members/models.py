@@ -2,14 +2,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import ProtectedError, Q
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dpga.images import validate_image
+from dpga import renditions
+from dpga.fields import PictureField
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions
 
@@ -39,9 +40,25 @@ class Member(models.Model):
         _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
     )
     is_board_member = models.BooleanField(_("board member"), default=False)
-    logo = models.ImageField(
-        _("logo"), upload_to="members/logos/", blank=True, validators=[validate_image]
+    logo = PictureField(
+        _("logo"),
+        upload_to="members/logos/",
+        blank=True,
+        help_text=_("JPEG, PNG, WebP or GIF. A transparent logo is shown on a white tile."),
     )
+    logo_alt = models.CharField(
+        _("logo description (alt text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("Leave empty for “Logo of <name>”."),
+    )
+    logo_decorative = models.BooleanField(
+        _("decorative logo"),
+        default=False,
+        help_text=_("Tick to have screen readers skip the logo (empty alt text)."),
+    )
+    # Normalised tiles (small for the directory, large for the profile); see dpga.renditions.
+    logo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     website = models.URLField(
         _("website"),
         blank=True,
@@ -58,13 +75,13 @@ class Member(models.Model):
 
     objects = MemberQuerySet.as_manager()
     history = Revisions(
-        excluded_fields=["description_html"],
+        excluded_fields=["description_html", "logo_renditions"],
         history_change_reason_field=models.TextField(null=True),
     )
 
     REVISION_FIELDS = [
         "name", "short_name", "slug", "category", "is_board_member", "logo", "website",
-        "country", "description", "joined_on", "left_on",
+        "country", "description", "joined_on", "left_on", "logo_alt", "logo_decorative",
     ]  # fmt: skip
     RESTORE_FIELDS = REVISION_FIELDS
 
@@ -94,17 +111,84 @@ class Member(models.Model):
     def get_absolute_url(self):
         return reverse("members:detail", kwargs={"slug": self.slug})
 
+    @property
+    def logo_alt_text(self):
+        """The alt attribute: "" when decorative, else the description or "Logo of <name>"."""
+        if self.logo_decorative:
+            return ""
+        return self.logo_alt.strip() or _("Logo of %(name)s") % {"name": self.name}
+
+    def _logo_picture(self, tile):
+        storage = self._meta.get_field("logo").storage
+        picture = renditions.picture_from(self.logo_renditions, tile, storage, fallback_width=0)
+        if picture is None and self.logo:
+            side = renditions.LOGO_TILES[tile]
+            picture = renditions.original_picture(self.logo, side, side)
+        return picture
+
+    @property
+    def logo_small(self):
+        """The logo tile for lists (64 CSS pixels)."""
+        return self._logo_picture("small")
+
+    @property
+    def logo_large(self):
+        """The logo tile for the profile (160 CSS pixels)."""
+        return self._logo_picture("large")
+
+    @property
+    def share_image(self):
+        """The large logo tile (320×320 PNG) for og:image on the member's profile."""
+        storage = self._meta.get_field("logo").storage
+        alt = self.logo_alt.strip() or _("Logo of %(name)s") % {"name": self.name}
+        return renditions.tile_share_image(self.logo_renditions, "large", storage, alt)
+
     def clean(self):
         super().clean()
         if self.joined_on and self.left_on and self.left_on < self.joined_on:
             raise ValidationError({"left_on": _("A member cannot leave before it joined.")})
+        if self.logo_decorative and self.logo_alt.strip():
+            raise ValidationError(
+                {
+                    "logo_alt": _(
+                        "A decorative logo has no description: clear the alt text, "
+                        "or untick “decorative logo”."
+                    )
+                }
+            )
 
     def save(self, *args, **kwargs):
         self.description_html = render_markdown(self.description)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "description" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "description_html"}
+            update_fields = {*update_fields, "description_html"}
+        stale = set()
+        if update_fields is None or "logo" in update_fields:
+            stale = self.refresh_renditions()
+            if update_fields is not None:
+                update_fields = {*update_fields, "logo_renditions"}
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
+        renditions.delete_after_commit(self.logo.storage, stale)
+
+    def refresh_renditions(self, force=False):
+        """Bring the logo tiles up to date; returns the names of files no longer used."""
+        old_source, old_data = "", {}
+        if self.pk:
+            previous = type(self).objects.filter(pk=self.pk).values_list("logo", "logo_renditions")
+            old_source, old_data = previous.first() or ("", {})
+        if self.logo and not self.logo._committed:
+            self.logo.save(self.logo.name, self.logo.file, save=False)
+        try:
+            data = renditions.logo_renditions(
+                self.logo, self.logo_renditions or old_data, force=force
+            )
+        except renditions.MissingSource:
+            self.logo = None  # deleted when replaced; a restored old revision comes back without
+            data = {}
+        self.logo_renditions = data
+        return renditions.stale_names(old_source, old_data, self.logo.name, data)
 
 
 def announcements_about(member, limit=5):
@@ -132,3 +216,10 @@ def refuse_deleting_a_member_in_the_news(sender, instance, **kwargs):
     """Nothing is lost: a member that announcements are about is never deleted."""
     if instance.announcements.exists():
         raise ProtectedError(member_in_use_message(instance), set(instance.announcements.all()))
+
+
+@receiver(post_delete, sender=Member)
+def delete_logo_files(sender, instance, **kwargs):
+    """Deleting a member deletes its logo and the logo's tiles."""
+    names = renditions.file_names(instance.logo_renditions) | {instance.logo.name}
+    renditions.delete_after_commit(instance.logo.storage, names)

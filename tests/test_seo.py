@@ -8,8 +8,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
@@ -179,7 +181,8 @@ def test_an_announcement_shares_its_picture_with_size_alt_and_dates(client, site
     assert page.meta["og:type"] == ["article"]
     assert page.meta["og:title"] == ["A pictured announcement"]
     assert page.meta["og:description"] == ["With a picture."]
-    assert page.meta["og:image"] == [f"http://testserver{pictured.picture.url}"]
+    card = pictured.picture_renditions["card"]["name"]  # the picture cropped to 1200×630
+    assert page.meta["og:image"] == [f"http://testserver{settings.MEDIA_URL}{card}"]
     assert page.meta["og:image:width"] == ["1200"] and page.meta["og:image:height"] == ["630"]
     assert page.meta["og:image:type"] == ["image/jpeg"]
     assert page.meta["og:image:alt"] == ["A red rectangle."]
@@ -189,13 +192,16 @@ def test_an_announcement_shares_its_picture_with_size_alt_and_dates(client, site
     assert page.meta["article:tag"] == ["Health"]
 
 
-def test_without_a_picture_the_site_card_is_shared_and_it_is_the_size_announced(client, site):
+def test_without_a_picture_the_title_card_is_shared_and_it_is_the_size_announced(client, site):
     _, page = read(client, "/news/plain/")
-    assert page.meta["og:image"] == ["http://testserver/static/img/share-card.png"]
-    with Image.open(ROOT / "dpga/static/img/share-card.png") as card:
+    name = site["plain"].picture_renditions["card"]["name"]
+    assert page.meta["og:image"] == [f"http://testserver{settings.MEDIA_URL}{name}"]
+    with default_storage.open(name) as handle, Image.open(handle) as card:
         assert [str(card.width), str(card.height)] == (
             page.meta["og:image:width"] + page.meta["og:image:height"]
         )
+    with Image.open(ROOT / "dpga/static/img/share-card.png") as card:
+        assert card.size == (seo.SITE_SHARE_CARD["width"], seo.SITE_SHARE_CARD["height"])
     with Image.open(ROOT / "dpga/static/img/logo.png") as logo:
         assert logo.size == (seo.SITE_LOGO["width"], seo.SITE_LOGO["height"])
 

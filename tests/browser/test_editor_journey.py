@@ -79,12 +79,12 @@ def test_editor_drafts_and_previews_then_publisher_publishes(
         "Draft preview: this announcement is not public."
     )
     expect(preview.get_by_role("img", name="A chart of the standard's parts.")).to_be_visible()
-    assert (
-        preview.locator('img[alt="A chart of the standard\'s parts."]').evaluate(
-            "img => img.naturalWidth"
-        )
-        == 1200
+    # The browser picks a WebP rendition from the srcset, sharp at the width shown.
+    shown = preview.locator('img[alt="A chart of the standard\'s parts."]').evaluate(
+        "img => [img.currentSrc, img.naturalWidth, img.clientWidth * devicePixelRatio]"
     )
+    assert shown[0].endswith(".webp") and "/renditions/" in shown[0]
+    assert shown[2] <= shown[1] <= 1200
 
     # Nobody else sees it yet.
     visitor = new_context().new_page()
@@ -111,7 +111,8 @@ def test_editor_drafts_and_previews_then_publisher_publishes(
     expect(footer.get_by_role("link", name="Health", exact=True)).to_be_visible()
     expect(footer.get_by_role("link", name="World Health Organization")).to_be_visible()
     og_image = visitor.locator('meta[property="og:image"]').get_attribute("content")
-    assert og_image.endswith(announcement.picture.url)
+    announcement.refresh_from_db()  # its share card: the picture cropped to 1200×630
+    assert og_image.endswith(announcement.share_image.url)
     screenshot(visitor, "announcement-published-desktop")
 
     feed = feedparser.parse(visitor.request.get(live_server.url + "/news/feed/rss/").body())
