@@ -391,7 +391,7 @@ def check_targets(cached, cold, queries, urls, home_html, stylesheet_bytes):
     check("stylesheet ≤ 15 KB", stylesheet_bytes <= 15 * 1024, f"{stylesheet_bytes / 1024:.1f} KB")
     blocking = [
         tag for tag in re.findall(r"<script\b[^>]*>", home_html)
-        if not re.search(r"\b(async|defer)\b|type=\"module\"", tag)
+        if not re.search(r"\b(async|defer)\b|type=\"(module|application/(ld\+)?json)\"", tag)
     ]  # fmt: skip
     check("no render-blocking script", not blocking, f"{len(blocking)} blocking")
     return checks
