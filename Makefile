@@ -47,6 +47,12 @@ check: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The benchmark (not a test): N announcements (default 10000), gunicorn + wrk on 127.0.0.1.
+# Optional: BENCH_DATABASE_URL=postgres://... BENCH_REDIS_URL=redis://... DURATION=5
+N ?= 10000
+bench: install
+	N=$(N) $(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 

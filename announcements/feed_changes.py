@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
+from dpga import content_version
+
 from .feeds import scope_keys_for
 from .models import Announcement, FeedState
 
@@ -64,6 +66,7 @@ def mark_changed(keys, when=None):
         unique_fields=["key"],
         update_fields=["changed_at"],
     )
+    content_version.bump()  # feeds show their state: cached copies are out of date
 
 
 def _before_save(sender, instance, raw=False, **kwargs):

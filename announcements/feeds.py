@@ -42,7 +42,7 @@ from taggit.models import Tag
 from members.models import Member
 
 from .feedgenerators import FEED_TYPES
-from .models import Announcement, FeedState
+from .models import LISTING_PREFETCH, Announcement, FeedState
 
 FEED_SIZE = 20
 ARCHIVE_PAGE_SIZE = 20  # at most FEED_SIZE, so subscription + archives hold every item
@@ -140,7 +140,7 @@ class FeedDocument:
         by_pk = (
             Announcement.objects.filter(pk__in=self.pks)
             .select_related("author")
-            .prefetch_related("tags")
+            .prefetch_related(*LISTING_PREFETCH)  # tag_list, one query
             .in_bulk()
         )
         return [by_pk[pk] for pk in self.pks if pk in by_pk]
@@ -328,7 +328,7 @@ class NewsFeed(Feed):
         return item.author_name
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.tag_list]
 
     def item_picture_url(self, item):
         if not item.picture or not item.picture_bytes or not item.picture_type:

@@ -4,11 +4,25 @@ import os
 import secrets
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
-from django.db.models import Count, Max, Q, Sum
+from django.db import connections, models
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -18,14 +32,22 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 from taggit.utils import edit_string_for_tags
 
-from dpga import renditions
+from dpga import content_version, renditions
 from dpga.fields import PictureField
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions, one_revision
 
 logger = logging.getLogger(__name__)
+
+# The text-search configuration of the PostgreSQL full-text index (see migration
+# 0007_performance): stemming and stop words of this language.
+SEARCH_CONFIG = "english"
+
+# Related news is chosen among this many tagged neighbours on each side.
+RELATED_CANDIDATES = 60
 
 RESERVED_SLUGS = {"tags", "page", "feed", "feeds", "search", "archive", "preview"}
 
@@ -39,10 +61,28 @@ def validate_not_reserved(value):
         )
 
 
+# What a list card shows besides the row itself. to_attr: one query for the
+# tags of a whole page, without a queryset built per item.
+LISTING_PREFETCH = (Prefetch("tags", to_attr="listed_tags"),)
+
+
+def prefetch_for_listing(announcements):
+    """for_listing()'s prefetch, for announcements fetched some other way."""
+    prefetch_related_objects(announcements, *LISTING_PREFETCH)
+    return announcements
+
+
 class AnnouncementQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of public: live status and publish time passed."""
-        return self.filter(status=Announcement.Status.PUBLISHED, publish_at__lte=timezone.now())
+        """The one definition of public: live status and publish time passed.
+
+        Written "not after now" rather than "at or before now": the same rows,
+        but SQLite then takes a page's own bound (older_than(), pagination)
+        as the index range instead of scanning down from now.
+        """
+        return self.filter(status=Announcement.Status.PUBLISHED).exclude(
+            publish_at__gt=timezone.now()
+        )
 
     def scheduled(self):
         return self.filter(status=Announcement.Status.PUBLISHED, publish_at__gt=timezone.now())
@@ -58,35 +98,93 @@ class AnnouncementQuerySet(models.QuerySet):
             "updated_at", "pk"
         )
 
+    def next_scheduled_publish(self, now=None):
+        """When the next scheduled announcement goes live, or None."""
+        now = now or timezone.now()
+        return self.filter(status=Announcement.Status.PUBLISHED, publish_at__gt=now).aggregate(
+            next=Min("publish_at")
+        )["next"]
+
+    def older_than(self, publish_at, pk):
+        """After (publish_at, pk) in newest-first order: one index range, then a tie-break."""
+        return self.filter(publish_at__lte=publish_at).filter(
+            Q(publish_at__lt=publish_at) | Q(pk__lt=pk)
+        )
+
+    def newer_than(self, publish_at, pk):
+        """Before (publish_at, pk) in newest-first order."""
+        return self.filter(publish_at__gte=publish_at).filter(
+            Q(publish_at__gt=publish_at) | Q(pk__gt=pk)
+        )
+
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
 
     def for_listing(self):
         """Published, newest first, with what a list card shows."""
-        return self.published().newest_first().prefetch_related("tags")
+        return self.published().newest_first().prefetch_related(*LISTING_PREFETCH)
 
     def tagged(self, tag_slug):
-        return self.filter(tags__slug=tag_slug)
+        # A correlated EXISTS, not a join: the database walks the newest-first
+        # index and tests each row, instead of sorting every item of the tag
+        # (and taggit's object_id is an integer where the primary key is a bigint).
+        items = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=OuterRef("pk"),
+            tag__slug=tag_slug,
+        )
+        return self.filter(Exists(items))
 
     def about(self, member):
-        return self.filter(members=member)
+        # EXISTS for the same reason as tagged().
+        links = Announcement.members.through.objects.filter(
+            announcement_id=OuterRef("pk"), member_id=getattr(member, "pk", member)
+        )
+        return self.filter(Exists(links))
 
     def search(self, query):
-        """Every word of the query in the title, summary or body."""
+        """Announcements matching the query: ranked full text on PostgreSQL, else
+        every word of the query in the title, summary or body (newest first)."""
         words = query.split()[:10]
+        if not words:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            return self.ranked_search(" ".join(words))
         result = self
         for word in words:
             result = result.filter(
                 Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
             )
-        return result if words else self.none()
+        return result
+
+    def ranked_search(self, text):
+        """PostgreSQL only: web-search syntax ("quoted phrase", -without, or) against
+        the stored search document (title weighs most, then summary, then body),
+        best match first."""
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            self.filter(search_document=query)
+            .annotate(rank=SearchRank(F("search_document"), query))
+            .order_by("-rank", "-publish_at", "-pk")
+        )
 
     def fingerprint(self):
         """What changes whenever this set of published items changes.
 
         Returns (etag, last_modified) from one aggregate query, so a
-        conditional request can be answered without rendering anything.
+        conditional request can be answered without rendering anything; the
+        answer is cached for the current content version, so repeated
+        conditional requests cost no query at all.
         """
+        try:
+            sql = str(self.query)
+        except EmptyResultSet:
+            return self._fingerprint()
+        return content_version.remember(
+            f"fingerprint:{content_version.signature(self.db, sql)}", self._fingerprint
+        )
+
+    def _fingerprint(self):
         published = self.published()
         stats = published.aggregate(
             count=Count("pk"),
@@ -111,6 +209,12 @@ class TagSnapshot(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AnnouncementManager(models.Manager.from_queryset(AnnouncementQuerySet)):
+    def get_queryset(self):
+        # The search document is for the database's own search; pages never need it.
+        return super().get_queryset().defer("search_document")
 
 
 class Announcement(models.Model):
@@ -192,12 +296,16 @@ class Announcement(models.Model):
     featured = models.BooleanField(_("featured"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Kept up to date by a PostgreSQL trigger (migration 0007_performance) from
+    # the title, summary and body; always empty on SQLite, which searches simply.
+    search_document = SearchVectorField(null=True, editable=False)
 
-    objects = AnnouncementQuerySet.as_manager()
+    objects = AnnouncementManager()
     history = Revisions(
         m2m_fields=[members],
-        # Renditions are derived from the picture and rebuilt on save.
-        excluded_fields=["body_html", "picture_renditions"],
+        # Renditions are derived from the picture and rebuilt on save; the search
+        # document from the text.
+        excluded_fields=["body_html", "picture_renditions", "search_document"],
         bases=[TagSnapshot],
         history_change_reason_field=models.TextField(null=True),
     )
@@ -220,7 +328,8 @@ class Announcement(models.Model):
         verbose_name_plural = _("announcements")
         permissions = [("publish_announcement", _("Can publish announcements"))]
         indexes = [
-            models.Index(fields=["status", "publish_at"], name="announcement_live_idx"),
+            # Serves published() newest first, and the pages' keyset ranges.
+            models.Index(fields=["status", "publish_at", "id"], name="announcement_live_idx"),
             models.Index(
                 fields=["featured", "status", "publish_at"], name="announcement_featured_idx"
             ),
@@ -242,6 +351,14 @@ class Announcement(models.Model):
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
 
     @property
+    def tag_list(self):
+        """The tags, from for_listing()'s prefetch when the item came from there."""
+        try:
+            return self.listed_tags
+        except AttributeError:
+            return list(self.tags.all())
+
+    @property
     def author_name(self):
         if self.author_id and self.author.get_full_name():
             return self.author.get_full_name()
@@ -256,9 +373,7 @@ class Announcement(models.Model):
     def get_previous_published(self):
         return (
             Announcement.objects.published()
-            .filter(
-                Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, pk__lt=self.pk)
-            )
+            .older_than(self.publish_at, self.pk)
             .newest_first()
             .only("title", "slug", "publish_at")
             .first()
@@ -267,26 +382,54 @@ class Announcement(models.Model):
     def get_next_published(self):
         return (
             Announcement.objects.published()
-            .filter(
-                Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, pk__gt=self.pk)
-            )
+            .newer_than(self.publish_at, self.pk)
             .order_by("publish_at", "pk")
             .only("title", "slug", "publish_at")
             .first()
         )
 
-    def related_published(self, limit=3):
-        """Other published announcements sharing the most tags with this one."""
+    def published_neighbours(self):
+        """(previous, next) published announcements around this one, in one query."""
+        published = Announcement.objects.published()
+        older = published.older_than(self.publish_at, self.pk).newest_first()
+        newer = published.newer_than(self.publish_at, self.pk).order_by("publish_at", "pk")
+        # Two scalar subqueries: primary-key lookups on every database.
+        around = Announcement.objects.filter(
+            pk__in=[Subquery(older.values("pk")[:1]), Subquery(newer.values("pk")[:1])]
+        ).only("title", "slug", "publish_at")
+        previous = following = None
+        for other in around:
+            if (other.publish_at, other.pk) < (self.publish_at, self.pk):
+                previous = other
+            else:
+                following = other
+        return previous, following
+
+    def related_published(self, limit=3, candidates=RELATED_CANDIDATES):
+        """Earlier published announcements sharing the most tags with this one.
+
+        Chosen among the nearest ``candidates`` earlier neighbours sharing a tag
+        (one index walk back in time), so the cost does not grow with the archive.
+        """
         tag_ids = [tag.pk for tag in self.tags.all()]
         if not tag_ids:
             return []
-        return list(
-            Announcement.objects.published()
-            .filter(tags__in=tag_ids)
-            .exclude(pk=self.pk)
-            .annotate(shared_tags=Count("pk"))
-            .order_by("-shared_tags", "-publish_at", "-pk")[:limit]
+        links = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Announcement),
+            object_id=OuterRef("pk"),
+            tag_id__in=tag_ids,
         )
+        shared_tags = links.values("object_id").annotate(n=Count("pk")).values("n")[:1]
+        rows = (
+            Announcement.objects.published()
+            .filter(Exists(links))  # a walk back along the newest-first index
+            .older_than(self.publish_at, self.pk)
+            .newest_first()
+            .annotate(shared_tags=Subquery(shared_tags))
+            .only("title", "slug", "publish_at")[:candidates]
+        )
+        # A stable sort: newest first among those sharing as many tags.
+        return sorted(rows, key=lambda a: -a.shared_tags)[:limit]
 
     def publish(self):
         """Make live; a publish time already past means "now" (not backdated)."""

@@ -8,6 +8,7 @@ from taggit.models import Tag
 from .feeds import feed_links
 from .forms import SearchForm
 from .models import Announcement, PreviewLink
+from .pagination import KeysetPaginator
 
 PAGE_SIZE = 10
 
@@ -19,9 +20,21 @@ class PublishedMixin:
     paginate_by = PAGE_SIZE
     date_field = "publish_at"
     context_object_name = "announcements"
+    paginator_class = KeysetPaginator
 
     def get_queryset(self):
         return Announcement.objects.for_listing()
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        """Pages found by key, not OFFSET; the page index is cached per list."""
+        index_key = (
+            type(self).__qualname__,
+            sorted(self.kwargs.items()),
+            sorted((k, v) for k, v in self.request.GET.lists() if k != self.page_kwarg),
+        )
+        return super().get_paginator(
+            queryset, per_page, orphans, allow_empty_first_page, index_key=index_key, **kwargs
+        )
 
 
 class AnnouncementListView(PublishedMixin, ListView):
@@ -41,8 +54,15 @@ class MonthArchiveView(PublishedMixin, MonthArchiveView):
 
 
 class TagView(PublishedMixin, ListView):
+    """A tag's news; 404 for a tag with none (checked on the cached page count)."""
+
     template_name = "announcements/tag.html"
-    allow_empty = False
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        if not paginated[0].count:
+            raise Http404(_("No published news has this tag."))
+        return paginated
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
@@ -84,8 +104,10 @@ class AnnouncementDetailView(DetailView):
 
     def get_queryset(self):
         if self.request.user.has_perm("announcements.change_announcement"):
-            return Announcement.objects.all()
-        return Announcement.objects.published()
+            announcements = Announcement.objects.all()
+        else:
+            announcements = Announcement.objects.published()
+        return announcements.select_related("author").prefetch_related("tags")
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -95,11 +117,12 @@ class AnnouncementDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         announcement = self.object
+        previous_announcement, next_announcement = announcement.published_neighbours()
         return super().get_context_data(
             tags=list(announcement.tags.all()),
             members=list(announcement.members.listed()),
-            previous_announcement=announcement.get_previous_published(),
-            next_announcement=announcement.get_next_published(),
+            previous_announcement=previous_announcement,
+            next_announcement=next_announcement,
             related=announcement.related_published(),
             **kwargs,
         )

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "dpga.middleware.PermissionsPolicyMiddleware",
     # The Content-Security-Policy middleware is inserted here (see "Security" below).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside sessions, CSRF and messages: it sees every cookie a response sets.
+    "dpga.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,13 +144,36 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "dpga"),
         }
     }
-else:
+elif DEBUG or TESTING:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "dpga",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+else:
+    # Without Redis, gunicorn's worker processes share a cache on disk: a
+    # per-process memory cache would let one worker serve a page another
+    # worker's admin change has made out of date.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# Anonymous pages and feeds are cached whole (dpga/page_cache.py) under the
+# content version; the HTTP caches in front of the site may keep them this long.
+PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
+PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
+PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_STALE_WHILE_REVALIDATE", "300"))
+# Longest life of anything cached under a content version (seconds).
+CONTENT_CACHE_TIMEOUT = int(os.environ.get("DJANGO_CONTENT_CACHE_TIMEOUT", str(24 * 3600)))
+
+# `make bench` only: mounts a fixed small response to compare everything with.
+BENCH = env_bool("DJANGO_BENCH", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -37,5 +37,8 @@ urlpatterns = [
 
 handler500 = "dpga.views.server_error"
 
+if settings.BENCH:
+    urlpatterns += [path("_bench/baseline/", views.bench_baseline, name="bench_baseline")]
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,101 @@
+"""Pages of announcements that cost the same at page 1 and at page 5,000.
+
+``?page=N`` stays the address of a page, but the database is never asked to
+skip (OFFSET) the rows before it. Two queries count the rows of the whole
+list and number them, keeping the key (publish time, id) of the first row of
+every page; that *page index* is cached for the current content version (see
+dpga.content_version), in chunks. A page is then an index seek: the rows at or after its
+first key, newest first, limited to a page.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils.functional import cached_property
+
+from dpga import content_version
+
+KEYSET_ORDERING = (("-publish_at", "-pk"), ("-publish_at", "-id"))
+# Page starts are cached in chunks of this many pages.
+INDEX_CHUNK = 200
+
+
+class KeysetPaginator(Paginator):
+    """A Paginator for querysets ordered newest first (``-publish_at, -pk``).
+
+    ``index_key`` names the list for the cache (view and arguments); without it
+    the index is computed on every use. Querysets in another order (ranked
+    search results) are paged the ordinary way.
+    """
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        self.index_key = kwargs.pop("index_key", None)
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
+        ordering = tuple(getattr(object_list, "query", None) and object_list.query.order_by or ())
+        self.keyset = ordering in KEYSET_ORDERING and not orphans
+
+    @cached_property
+    def page_index(self):
+        """(count, [(publish_at, pk) of the first row of each page]), computed now."""
+        count = self.object_list.count()
+        if not count:
+            return 0, []
+        starts = (
+            self.object_list.order_by()
+            .prefetch_related(None)
+            .annotate(row=Window(RowNumber(), order_by=[F("publish_at").desc(), F("pk").desc()]))
+            # Row numbers are 1-based: pages start at rows 1, per_page + 1, ...
+            .annotate(phase=(F("row") - 1) % self.per_page)
+            .filter(phase=0)
+            .values_list("publish_at", "pk")
+        )
+        return count, sorted(starts, reverse=True)  # newest first
+
+    @cached_property
+    def _cache(self):
+        name = "page-index:" + content_version.signature(self.index_key, self.per_page)
+        return name, content_version.content_state()
+
+    def _cached_part(self, part):
+        """The count or one chunk of page starts, from the cache; all of them on a miss.
+
+        In chunks, so a request reads a few hundred keys, not a list as long as
+        the archive.
+        """
+        name, state = self._cache
+        found, value = content_version.recall(f"{name}:{part}", state)
+        if found:
+            return value
+        count, starts = self.page_index
+        parts = {f"{name}:count": count}
+        for chunk in range(0, len(starts), INDEX_CHUNK):
+            parts[f"{name}:{chunk // INDEX_CHUNK}"] = starts[chunk : chunk + INDEX_CHUNK]
+        content_version.store(parts, state)
+        return parts[f"{name}:{part}"]
+
+    @cached_property
+    def count(self):
+        if not self.keyset:
+            return super().count
+        if self.index_key is None:
+            return self.page_index[0]
+        return self._cached_part("count")
+
+    def page_start(self, number):
+        """The key (publish_at, pk) of the first row of page ``number``."""
+        if self.index_key is None:
+            return self.page_index[1][number - 1]
+        chunk = self._cached_part((number - 1) // INDEX_CHUNK)
+        return chunk[(number - 1) % INDEX_CHUNK]
+
+    def page(self, number):
+        if not self.keyset:
+            return super().page(number)
+        number = self.validate_number(number)
+        if not self.count:
+            return self._get_page(self.object_list.none(), number, self)
+        publish_at, pk = self.page_start(number)
+        rows = self.object_list.filter(publish_at__lte=publish_at).filter(
+            Q(publish_at__lt=publish_at) | Q(pk__lte=pk)
+        )  # the page's first row and every older one
+        return self._get_page(rows[: self.per_page], number, self)

@@ -1,0 +1,200 @@
+"""Pages cost the same number of queries at any size, and deep pages are found by key."""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from announcements import pagination
+from announcements.models import Announcement
+from announcements.pagination import KeysetPaginator
+from announcements.views import PAGE_SIZE
+
+from .factories import make_announcement, make_member, make_user
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 6
+FEEDS = {"RSS", "Atom for a tag", "RSS for a member"}
+
+
+def add_news(count, member, start=0):
+    author = make_user(f"author-{start}")
+    author.first_name, author.last_name = "Ada", "Author"
+    author.save()
+    now = timezone.now()
+    for i in range(start, start + count):
+        make_announcement(
+            title=f"Story number {i}",
+            slug=f"story-{i}",
+            tags=["Health", "Data"] if i % 2 else ["Health"],
+            members=[member] if i % 3 == 0 else [],
+            featured=i % 7 == 0,
+            author=author,
+            publish_at=now - datetime.timedelta(hours=i + 1),
+        )
+
+
+def urls():
+    pages = Paginator(range(Announcement.objects.published().count()), PAGE_SIZE).num_pages
+    tag_pages = Paginator(range(Announcement.objects.tagged("health").count()), PAGE_SIZE)
+    return {
+        "home": "/",
+        "news page 1": "/news/",
+        "news middle page": f"/news/?page={max(1, pages // 2)}",
+        "news last page": "/news/?page=last",
+        "detail": "/news/story-3/",
+        "tag page 1": "/news/tags/health/",
+        "tag last page": f"/news/tags/health/?page={tag_pages.num_pages}",
+        "member page": "/members/unicef/",
+        "directory": "/members/",
+        "search": "/search/?q=story",
+        "RSS": "/news/feed/rss/",
+        "Atom for a tag": "/news/tags/health/feed/atom/",
+        "RSS for a member": "/members/unicef/feed/rss/",
+    }
+
+
+def count_queries(client):
+    """(queries of a first render after a change, queries of a render) per page."""
+    counts = {}
+    for name, url in urls().items():
+        cache.clear()  # as after a content change: nothing cached at all
+        with CaptureQueriesContext(connection) as first:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        with CaptureQueriesContext(connection) as again:
+            client.get(url)
+        counts[name] = (len(first), len(again))
+    return counts
+
+
+def test_queries_per_page_are_few_and_do_not_grow_with_the_content(client, settings):
+    settings.PAGE_CACHE_ENABLED = False  # measure rendering, not the page cache
+    member = make_member(slug="unicef", name="UNICEF")
+    add_news(24, member)
+    small = count_queries(client)
+    add_news(96, member, start=24)
+    large = count_queries(client)
+    assert large == small
+    for name, (_first, render) in large.items():
+        assert render <= MAX_QUERIES, (name, render)
+
+
+def test_after_a_change_a_page_costs_at_most_a_few_more_queries(client, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    member = make_member(slug="unicef", name="UNICEF")
+    add_news(30, member)
+    for name, (first, render) in count_queries(client).items():
+        # The content state (1 query) and a list's page index (2 queries): once
+        # per content change for the whole site, not per request.
+        assert first <= render + 3, (name, first, render)
+        if name not in FEEDS:
+            assert first <= MAX_QUERIES, (name, first)
+
+
+def test_a_cached_page_costs_no_query(client, django_assert_num_queries):
+    member = make_member(slug="unicef", name="UNICEF")
+    add_news(12, member)
+    for url in urls().values():
+        client.get(url)
+        with django_assert_num_queries(0):
+            assert client.get(url).status_code == 200
+
+
+# Keyset pagination ---------------------------------------------------------------
+
+
+@pytest.fixture
+def ties():
+    """Announcements sharing publish times, so the key's tie-break matters."""
+    moment = timezone.now() - datetime.timedelta(days=1)
+    for i in range(23):
+        make_announcement(
+            slug=f"tie-{i}",
+            tags=["Health"] if i % 2 else [],
+            publish_at=moment - datetime.timedelta(minutes=i // 4),
+        )
+
+
+@pytest.mark.parametrize("per_page", [1, 3, 10])
+@pytest.mark.parametrize("cached", [False, True])
+def test_keyset_pages_hold_exactly_what_offset_pages_hold(ties, per_page, cached, monkeypatch):
+    monkeypatch.setattr(pagination, "INDEX_CHUNK", 2)  # page starts cached in several chunks
+    listing = Announcement.objects.for_listing()
+    offset = Paginator(listing, per_page)
+    for _ in range(2):  # computing, then (when cached) from the cache
+        index_key = ("test", per_page) if cached else None
+        keyset = KeysetPaginator(listing, per_page, index_key=index_key)
+        assert keyset.keyset
+        assert keyset.count == offset.count == 23
+        assert keyset.num_pages == offset.num_pages
+        for number in reversed(offset.page_range):
+            assert list(keyset.page(number)) == list(offset.page(number)), number
+
+
+def test_keyset_pages_of_a_tag_hold_what_offset_pages_hold(ties):
+    listing = Announcement.objects.for_listing().tagged("health")
+    keyset, offset = KeysetPaginator(listing, 4), Paginator(listing, 4)
+    assert keyset.count == 11
+    for number in offset.page_range:
+        assert list(keyset.page(number)) == list(offset.page(number))
+
+
+def test_a_deep_page_is_found_by_key_not_by_offset(client, ties, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    client.get("/news/?page=2")  # the page index is cached for the content version
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/news/?page=3")
+    assert response.status_code == 200
+    rows = [q["sql"] for q in queries if q["sql"].startswith('SELECT "announcements_announcement"')]
+    assert len(rows) == 1 and "OFFSET" not in rows[0].upper()
+    expected = Paginator(Announcement.objects.for_listing(), PAGE_SIZE).page(3)
+    assert list(response.context["announcements"]) == list(expected)
+
+
+def test_an_empty_list_is_one_empty_page(client):
+    response = client.get("/news/")
+    assert response.status_code == 200
+    assert list(response.context["announcements"]) == []
+
+
+@pytest.mark.parametrize("page", ["4", "0", "-1", "abc", "99999999999999999999"])
+def test_a_page_that_does_not_exist_is_404(client, ties, page):
+    assert client.get(f"/news/?page={page}").status_code == 404
+
+
+def test_search_results_in_rank_order_are_paged_by_offset(ties):
+    listing = Announcement.objects.for_listing().order_by("title")
+    paginator = KeysetPaginator(listing, 5)
+    assert not paginator.keyset
+    assert [a.title for a in paginator.page(1)] == [
+        a.title for a in Announcement.objects.published().order_by("title")[:5]
+    ]
+
+
+# Page weight ---------------------------------------------------------------------
+
+
+def test_a_full_home_page_is_light_and_has_no_render_blocking_script(client):
+    member = make_member(slug="unicef", name="UNICEF")
+    for i in range(8):
+        make_member(slug=f"m{i}", name=f"A member organisation with a long name {i}")
+    add_news(40, member)
+    response = client.get("/")
+    html = response.content.decode()
+    assert len(response.content) <= 40 * 1024
+    for tag in re.findall(r"<script\b[^>]*>", html):
+        data_block = re.search(r'type="application/(ld\+)?json"', tag)  # not executed
+        assert data_block or re.search(r"\b(async|defer)\b|type=\"module\"", tag), tag
+
+
+def test_the_stylesheet_is_small():
+    stylesheet = Path(__file__).resolve().parent.parent / "dpga" / "static" / "css" / "site.css"
+    assert stylesheet.stat().st_size <= 15 * 1024

@@ -1,0 +1,82 @@
+"""Search: ranked full text on PostgreSQL, every word matched on SQLite."""
+
+import pytest
+from django.db import connection
+
+from announcements.models import Announcement
+
+from .factories import make_announcement, make_draft
+
+pytestmark = pytest.mark.django_db
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL (set DATABASE_URL=postgres://...): ranked full-text search",
+)
+
+
+@pytest.fixture
+def stories():
+    # Newest first by publish time: the body-only match is the newest, so a
+    # ranking that put it first would only be sorting by date.
+    in_body = make_announcement(
+        title="A field report", slug="in-body", body="The wells now give clean water."
+    )
+    in_summary = make_announcement(
+        title="Notes from the season", slug="in-summary", summary="Water for every village."
+    )
+    in_title = make_announcement(
+        title="Water systems as digital public goods", slug="in-title", body="Open data."
+    )
+    make_announcement(title="Unrelated", slug="unrelated", body="Schools and teachers.")
+    return in_title, in_summary, in_body
+
+
+@needs_postgresql
+def test_title_matches_rank_above_summary_and_body_matches(client, stories):
+    response = client.get("/search/?q=water")
+    assert response.status_code == 200
+    found = [a.slug for a in response.context["announcements"]]
+    assert found == ["in-title", "in-summary", "in-body"]
+
+
+@needs_postgresql
+def test_search_understands_word_forms_and_phrases(client, stories):
+    found = [a.slug for a in client.get("/search/?q=waters").context["announcements"]]
+    assert "in-title" in found  # stemming: "waters" finds "water"
+    phrase = client.get('/search/?q="clean water"').context["announcements"]
+    assert [a.slug for a in phrase] == ["in-body"]
+    excluded = client.get("/search/?q=water -village").context["announcements"]
+    assert "in-summary" not in [a.slug for a in excluded]
+
+
+@needs_postgresql
+def test_the_search_document_follows_edits_and_bulk_inserts(stories):
+    story = Announcement.objects.get(slug="unrelated")
+    assert not Announcement.objects.search("lighthouse").exists()
+    story.body = "A lighthouse keeper's diary."
+    story.save()
+    assert list(Announcement.objects.search("lighthouse")) == [story]
+    Announcement.objects.bulk_create(
+        [
+            Announcement(
+                title="Lighthouse maps", slug="lighthouse-maps", summary="s", status="published"
+            )
+        ]
+    )
+    assert Announcement.objects.search("lighthouse").count() == 2
+
+
+@needs_postgresql
+def test_odd_search_syntax_is_never_an_error(client, stories):
+    for query in ['"unclosed', "-", "water &| !", "(((", "the"]:
+        assert client.get("/search/", {"q": query}).status_code == 200
+
+
+def test_search_never_shows_drafts_and_needs_every_word(client, stories):
+    make_draft(title="Secret water plan", slug="secret-water")
+    found = [a.slug for a in client.get("/search/?q=water").context["announcements"]]
+    assert "secret-water" not in found
+    assert set(found) == {"in-title", "in-summary", "in-body"}
+    both = client.get("/search/?q=water village").context["announcements"]
+    assert [a.slug for a in both] == ["in-summary"]
