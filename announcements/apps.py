@@ -14,10 +14,11 @@ class AnnouncementsConfig(AppConfig):
         from dpga.models import SlugRedirect
 
         from . import feed_changes
-        from .models import Announcement
+        from .models import Announcement, AnnouncementTranslation
 
         feed_changes.connect()
         track_slug_changes(Announcement, SlugRedirect.Kind.ANNOUNCEMENT)
+        track_slug_changes(AnnouncementTranslation, SlugRedirect.Kind.ANNOUNCEMENT)
         track_slug_changes(Tag, SlugRedirect.Kind.TAG)
 
         def published_announcement_deleted(sender, instance, **kwargs):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from PIL import Image, UnidentifiedImageError
 from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
@@ -21,6 +22,7 @@ from taggit.utils import edit_string_for_tags
 from dpga.images import ALLOWED_FORMATS, validate_image
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions, one_revision
+from dpga.translations import Translatable, TranslatableQuerySet, Translation, current_language
 
 RESERVED_SLUGS = {"tags", "page", "feed", "feeds", "search", "archive", "preview"}
 
@@ -34,7 +36,7 @@ def validate_not_reserved(value):
         )
 
 
-class AnnouncementQuerySet(models.QuerySet):
+class AnnouncementQuerySet(TranslatableQuerySet):
     def published(self):
         """The one definition of public: live status and publish time passed."""
         return self.filter(status=Announcement.Status.PUBLISHED, publish_at__lte=timezone.now())
@@ -57,8 +59,8 @@ class AnnouncementQuerySet(models.QuerySet):
         return self.order_by("-publish_at", "-pk")
 
     def for_listing(self):
-        """Published, newest first, with what a list card shows."""
-        return self.published().newest_first().prefetch_related("tags")
+        """Published, newest first, with what a list card shows, in the active language."""
+        return self.published().newest_first().prefetch_related("tags").in_language()
 
     def tagged(self, tag_slug):
         return self.filter(tags__slug=tag_slug)
@@ -66,15 +68,29 @@ class AnnouncementQuerySet(models.QuerySet):
     def about(self, member):
         return self.filter(members=member)
 
-    def search(self, query):
-        """Every word of the query in the title, summary or body."""
+    def search(self, query, language=None):
+        """Every word of the query in the title, summary or body a visitor reads.
+
+        That is the translation in the visitor's language where there is one,
+        else the original (which is what the page shows).
+        """
         words = query.split()[:10]
-        result = self
+        if not words:
+            return self.none()
+        language = language or current_language()
+        in_language = AnnouncementTranslation.objects.filter(language=language)
+        matching_original = Q(language=language) | ~Q(pk__in=in_language.values("announcement"))
+        matching_translations = in_language
         for word in words:
-            result = result.filter(
+            matching_original &= (
                 Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
             )
-        return result if words else self.none()
+            matching_translations = matching_translations.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            )
+        return self.filter(
+            matching_original | Q(pk__in=matching_translations.values("announcement"))
+        )
 
     def fingerprint(self):
         """What changes whenever this set of published items changes.
@@ -108,7 +124,10 @@ class TagSnapshot(models.Model):
         abstract = True
 
 
-class Announcement(models.Model):
+class Announcement(Translatable):
+    TRANSLATED_FIELDS = ("title", "slug", "summary", "body_html", "picture_alt")
+    DIGEST_FIELDS = ("title", "summary", "body", "picture_alt")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("Ready for review")
@@ -212,7 +231,29 @@ class Announcement(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("announcements:detail", kwargs={"slug": self.slug})
+        """The address in the active language (with that language's slug)."""
+        language = current_language()
+        if getattr(self, "requested_language", None) == language:
+            slug = self.slug
+        else:
+            slug = self.slug_in(language)
+        return reverse("announcements:detail", kwargs={"slug": slug})
+
+    def slug_in(self, language):
+        """This announcement's slug in a language (the original's where untranslated)."""
+        if language != self.language:
+            for translation in self.translations.all():
+                if translation.language == language:
+                    return translation.slug
+        return self.original_slug
+
+    @property
+    def original_slug(self):
+        return self.__dict__.get("_original_slug", self.slug)
+
+    def show_in(self, language, translation=None):
+        self._original_slug = self.slug
+        super().show_in(language, translation)
 
     @property
     def is_published(self):
@@ -242,7 +283,8 @@ class Announcement(models.Model):
                 Q(publish_at__lt=self.publish_at) | Q(publish_at=self.publish_at, pk__lt=self.pk)
             )
             .newest_first()
-            .only("title", "slug", "publish_at")
+            .only("title", "slug", "publish_at", "language")
+            .in_language()
             .first()
         )
 
@@ -253,7 +295,8 @@ class Announcement(models.Model):
                 Q(publish_at__gt=self.publish_at) | Q(publish_at=self.publish_at, pk__gt=self.pk)
             )
             .order_by("publish_at", "pk")
-            .only("title", "slug", "publish_at")
+            .only("title", "slug", "publish_at", "language")
+            .in_language()
             .first()
         )
 
@@ -267,7 +310,8 @@ class Announcement(models.Model):
             .filter(tags__in=tag_ids)
             .exclude(pk=self.pk)
             .annotate(shared_tags=Count("pk"))
-            .order_by("-shared_tags", "-publish_at", "-pk")[:limit]
+            .order_by("-shared_tags", "-publish_at", "-pk")
+            .in_language()[:limit]
         )
 
     def publish(self):
@@ -567,3 +611,71 @@ class TagMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_names} → {self.into_name}"
+
+
+class AnnouncementTranslation(Translation):
+    """An announcement's title, address, summary, body and alt text in one more language.
+
+    Publication is the announcement's: a translation is public exactly when
+    its announcement is (AnnouncementQuerySet.published()).
+    """
+
+    SOURCE_FIELD = "announcement"
+
+    announcement = models.ForeignKey(
+        Announcement,
+        verbose_name=_("announcement"),
+        on_delete=models.CASCADE,
+        related_name="translations",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        allow_unicode=True,
+        validators=[validate_not_reserved],
+        help_text=_("The last part of the address in this language: /<language>/news/<slug>/."),
+    )
+    summary = models.CharField(_("summary"), max_length=300)
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    picture_alt = models.CharField(_("picture description (alt text)"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("announcement translation")
+        verbose_name_plural = _("announcement translations")
+        ordering = ["announcement", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "language"], name="announcement_translation_once"
+            ),
+            models.UniqueConstraint(
+                fields=["language", "slug"], name="announcement_translation_slug_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} [{self.language}]"
+
+    def get_absolute_url(self):
+        """This translation's page (the admin's "view on site")."""
+        with override(self.language):
+            return reverse("announcements:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.announcement_id and self.language == self.announcement.language:
+            raise ValidationError(
+                {"language": _("The original is already in this language; edit it instead.")}
+            )
+        if (
+            self.announcement_id
+            and self.announcement.picture
+            and self.announcement.picture_alt
+            and not self.picture_alt.strip()
+        ):
+            raise ValidationError({"picture_alt": _("Describe the picture in this language too.")})
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)

@@ -11,14 +11,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
+from dpga.translation_admin import (
+    HasOutOfDateTranslationFilter,
+    TranslatedOriginalAdminMixin,
+    TranslationAdminMixin,
+    original_text,
+)
 
-from .models import Member
+from .models import Member, MemberTranslation
 
 ADD_ANNOUNCEMENT = "announcements.add_announcement"
 
 
 @admin.register(Member)
-class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
+class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAdmin):
     change_form_template = "admin/members/member/change_form.html"
     list_display = [
         "logo_thumbnail",
@@ -28,9 +34,15 @@ class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
         "is_board_member",
         "joined_on",
         "left_on",
+        "translations_list",
     ]
     list_display_links = ["logo_thumbnail", "name"]
-    list_filter = ["category", "is_board_member"]
+    list_filter = ["category", "is_board_member", HasOutOfDateTranslationFilter]
+    readonly_fields = ["translations_overview"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
     search_fields = ["name", "short_name", "country"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "joined_on"
@@ -39,8 +51,12 @@ class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
     markdown_fields = ["description"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "category", "is_board_member"]}),
-        (gettext_lazy("Profile"), {"fields": ["logo", "website", "country", "description"]}),
+        (
+            gettext_lazy("Profile"),
+            {"fields": ["logo", "website", "country", "language", "description"]},
+        ),
         (gettext_lazy("Membership"), {"fields": ["joined_on", "left_on"]}),
+        (gettext_lazy("Translations"), {"fields": ["translations_overview"]}),
     ]
 
     @admin.display(description=gettext_lazy("logo"))
@@ -114,3 +130,20 @@ class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
             "draft_title": _("%(name)s joins the alliance") % {"name": member.name},
         }
         return TemplateResponse(request, "admin/members/member/announce.html", context)
+
+
+@admin.register(MemberTranslation)
+class MemberTranslationAdmin(TranslationAdminMixin, admin.ModelAdmin):
+    list_display = ["member", "language", "up_to_date", "updated_at"]
+    list_select_related = ["member"]
+    search_fields = ["member__name", "description"]
+    autocomplete_fields = ["member"]
+    readonly_fields = ["original"]
+    fields = ["member", "original", "language", "description"]
+
+    @admin.display(description=gettext_lazy("original"))
+    def original(self, obj):
+        """The original description, to translate from."""
+        if obj is None or obj.pk is None:
+            return "—"
+        return original_text(obj.member, obj.member.description)

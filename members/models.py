@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from dpga.images import validate_image
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions
+from dpga.translations import Translatable, TranslatableQuerySet, Translation
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(TranslatableQuerySet):
     def listed(self):
         """Members shown to the public: they have joined and not left."""
         today = timezone.localdate()
@@ -20,7 +21,10 @@ class MemberQuerySet(models.QuerySet):
         )
 
 
-class Member(models.Model):
+class Member(Translatable):
+    TRANSLATED_FIELDS = ("description_html",)
+    DIGEST_FIELDS = ("description",)
+
     class Category(models.TextChoices):
         UN_ENTITY = "un", _("UN entity")
         GOVERNMENT = "government", _("Government")
@@ -101,4 +105,38 @@ class Member(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "description" in update_fields:
             kwargs["update_fields"] = {*update_fields, "description_html"}
+        super().save(*args, **kwargs)
+
+
+class MemberTranslation(Translation):
+    """A member's description in one more language."""
+
+    SOURCE_FIELD = "member"
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="translations"
+    )
+    description = models.TextField(_("description"), help_text=_("Markdown."))
+    description_html = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("member translation")
+        verbose_name_plural = _("member translations")
+        ordering = ["member", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "language"], name="member_translation_once")
+        ]
+
+    def __str__(self):
+        return f"{self.member} [{self.language}]"
+
+    def clean(self):
+        super().clean()
+        if self.member_id and self.language == self.member.language:
+            raise ValidationError(
+                {"language": _("The original is already in this language; edit it instead.")}
+            )
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markdown(self.description)
         super().save(*args, **kwargs)
