@@ -92,8 +92,13 @@ class ListPagesSitemap(SiteSitemap):
         return reverse(item)
 
     def lastmod(self, item):
-        """The newest change among the published news: when a list page last changed."""
-        return Announcement.objects.fingerprint()[1]
+        """The newest change among the published news: when a list page last changed.
+
+        Asked once per page and language: computed once per sitemap.
+        """
+        if not hasattr(self, "_newest_change"):
+            self._newest_change = Announcement.objects.fingerprint()[1]
+        return self._newest_change
 
 
 sitemaps = {

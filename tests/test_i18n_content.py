@@ -72,6 +72,16 @@ def test_a_languages_own_slug_wins_over_another_announcements_original(client):
     assert "The English original" in h1(client.get("/es/news/shared-words/").text)
 
 
+def test_a_translations_old_slug_keeps_working(client):
+    make_announcement(translate=["fr"])
+    french = AnnouncementTranslation.objects.get()
+    french.slug = "registre-ouvert-quarante-pays-et-plus"
+    french.save()
+    response = client.get(url("fr", SLUGS["fr"]))
+    assert response.status_code == 301
+    assert response["Location"] == url("fr", "registre-ouvert-quarante-pays-et-plus")
+
+
 def test_unknown_slug_is_404_in_every_language(client):
     make_announcement(translate=["fr"])
     for language in LANGUAGES:
@@ -209,6 +219,14 @@ def test_x_default_asks_the_visitors_language(client):
     assert response.status_code == 302
     assert response["Location"] == url("fr", SLUGS["en"])
     assert client.get(response["Location"])["Location"] == url("fr", SLUGS["fr"])
+
+
+def test_the_sitemap_queries_do_not_grow_with_languages(client, django_assert_max_num_queries):
+    for n in range(3):
+        make_announcement(translate=["fr", "ar"], slug=f"news-{n}", days_ago=n + 1)
+    make_member()
+    with django_assert_max_num_queries(10):
+        assert client.get("/sitemap.xml").status_code == 200
 
 
 def test_the_sitemap_lists_every_language_with_alternates(client):
