@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint check clean bench test-tools backup restore soak
+.PHONY: run test install messages catalogues migrate demo lint check clean bench test-tools backup restore soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) messages
+
+# Compile the interface translations (locale/*/LC_MESSAGES/django.po -> .mo).
+# Needs GNU gettext (msgfmt); the .mo files are build output, never committed.
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing: apt-get install gettext (or brew install gettext)"; exit 1; }
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore='.*' --ignore=node_modules --verbosity=0
+
+# Bring the catalogues up to date with the code (then translate the new entries).
+catalogues: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --no-location --no-obsolete \
+		-l ar -l zh_Hans -l fr -l ru -l es
 
 migrate: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input

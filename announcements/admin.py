@@ -20,9 +20,15 @@ from taggit.models import Tag
 
 from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
 from dpga.admin_pictures import picture_summary
+from dpga.translation_admin import (
+    HasOutOfDateTranslationFilter,
+    TranslatedOriginalAdminMixin,
+    TranslationAdminMixin,
+    original_text,
+)
 
 from . import workflow
-from .models import Announcement, PreviewLink, TagMerge, Transition
+from .models import Announcement, AnnouncementTranslation, PreviewLink, TagMerge, Transition
 from .tagging import merge_tags, tag_hint
 
 PUBLISH_PERMISSION = workflow.PUBLISH_PERMISSION
@@ -56,8 +62,8 @@ class AnnouncementAdminForm(forms.ModelForm):
     class Meta:
         model = Announcement
         fields = [
-            "title", "slug", "summary", "body", "picture", "picture_alt", "tags", "members",
-            "status", "publish_at", "featured",
+            "language", "title", "slug", "summary", "body", "picture", "picture_alt", "tags",
+            "members", "status", "publish_at", "featured",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -93,25 +99,48 @@ class AnnouncementAdminForm(forms.ModelForm):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(RevisionAdmin, MarkdownPreviewAdmin):
+class AnnouncementAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAdmin):
     form = AnnouncementAdminForm
     change_form_template = "admin/announcements/announcement/change_form.html"
-    list_display = ["title", "status", "go_live", "is_live", "featured", "tag_list", "author"]
-    list_filter = ["status", "featured", "tags", "members"]
+    list_display = [
+        "title",
+        "status",
+        "go_live",
+        "is_live",
+        "featured",
+        "tag_list",
+        "author",
+        "translations_list",
+    ]
+    list_filter = [
+        "status",
+        "featured",
+        HasOutOfDateTranslationFilter,
+        "language",
+        "tags",
+        "members",
+    ]
     list_select_related = ["author"]
     date_hierarchy = "publish_at"
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["members"]
     actions = ["submit_for_review", "publish_now", "unpublish"]
-    readonly_fields = ["author", "created_at", "updated_at", "picture_preview"]
+    readonly_fields = [
+        "author",
+        "created_at",
+        "updated_at",
+        "picture_preview",
+        "translations_overview",
+    ]
     markdown_fields = ["body"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (None, {"fields": ["language", "title", "slug", "summary", "body"]}),
         (
             gettext_lazy("Picture"),
             {"fields": ["picture", "picture_alt", "picture_decorative", "picture_preview"]},
         ),
+        (gettext_lazy("Translations"), {"fields": ["translations_overview"]}),
         (gettext_lazy("Topics"), {"fields": ["tags", "members"]}),
         (
             gettext_lazy("Publishing"),
@@ -168,7 +197,7 @@ class AnnouncementAdmin(RevisionAdmin, MarkdownPreviewAdmin):
         return formfield
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+        return super().get_queryset(request).prefetch_related("tags", "translations")
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -540,3 +569,33 @@ class TagAdmin(TaggitTagAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/taggit/tag/merge_tags.html", context)
+
+
+@admin.register(AnnouncementTranslation)
+class AnnouncementTranslationAdmin(TranslationAdminMixin, admin.ModelAdmin):
+    """Every translation, filterable by language and by "out of date"."""
+
+    list_display = ["title", "language", "announcement", "up_to_date", "updated_at"]
+    list_select_related = ["announcement"]
+    search_fields = ["title", "summary", "body", "announcement__title"]
+    autocomplete_fields = ["announcement"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["original"]
+    fields = [
+        "announcement",
+        "original",
+        "language",
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "picture_alt",
+    ]
+
+    @admin.display(description=gettext_lazy("original"))
+    def original(self, obj):
+        """The original's text, to translate from."""
+        if obj is None or obj.pk is None:
+            return "—"
+        source = obj.announcement
+        return original_text(source, source.title, source.summary, source.body)

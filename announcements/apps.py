@@ -17,10 +17,11 @@ class AnnouncementsConfig(AppConfig):
             feed_changes,
             tag_slugs,  # noqa: F401  (gives every tag a slug its URL can carry)
         )
-        from .models import Announcement
+        from .models import Announcement, AnnouncementTranslation
 
         feed_changes.connect()
         track_slug_changes(Announcement, SlugRedirect.Kind.ANNOUNCEMENT)
+        track_slug_changes(AnnouncementTranslation, SlugRedirect.Kind.ANNOUNCEMENT)
         track_slug_changes(Tag, SlugRedirect.Kind.TAG)
 
         def published_announcement_deleted(sender, instance, **kwargs):

@@ -94,6 +94,13 @@ class ContentAtomFeed(DeterministicDateMixin, Atom1Feed):
         if self.feed.get("is_archive"):
             handler.addQuickElement("fh:archive", "")
 
+    def item_attributes(self, item):
+        """An entry in another language than the feed's (untranslated) says so."""
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         if item.get("content"):

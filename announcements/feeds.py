@@ -141,6 +141,7 @@ class FeedDocument:
             Announcement.objects.filter(pk__in=self.pks)
             .select_related("author")
             .prefetch_related(*LISTING_PREFETCH)  # tag_list, one query
+            .in_language()
             .in_bulk()
         )
         return [by_pk[pk] for pk in self.pks if pk in by_pk]
@@ -347,6 +348,8 @@ class NewsFeed(Feed):
             "content": absolutise_urls(item.body_html, page_url),
             "summary_text": item.summary,
             "image": self.item_picture_url(item),
+            # An item not translated into the feed's language says which one it is in.
+            "language": item.content_language if item.is_fallback else None,
         }
 
 

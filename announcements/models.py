@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -39,6 +40,7 @@ from dpga import content_version, renditions
 from dpga.fields import PictureField
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions, one_revision
+from dpga.translations import Translatable, TranslatableQuerySet, Translation, current_language
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +74,7 @@ def prefetch_for_listing(announcements):
     return announcements
 
 
-class AnnouncementQuerySet(models.QuerySet):
+class AnnouncementQuerySet(TranslatableQuerySet):
     def published(self):
         """The one definition of public: live status and publish time passed.
 
@@ -121,8 +123,8 @@ class AnnouncementQuerySet(models.QuerySet):
         return self.order_by("-publish_at", "-pk")
 
     def for_listing(self):
-        """Published, newest first, with what a list card shows."""
-        return self.published().newest_first().prefetch_related(*LISTING_PREFETCH)
+        """Published, newest first, with what a list card shows, in the active language."""
+        return self.published().newest_first().prefetch_related(*LISTING_PREFETCH).in_language()
 
     def tagged(self, tag_slug):
         # A correlated EXISTS, not a join: the database walks the newest-first
@@ -142,31 +144,39 @@ class AnnouncementQuerySet(models.QuerySet):
         )
         return self.filter(Exists(links))
 
-    def search(self, query):
-        """Announcements matching the query: ranked full text on PostgreSQL, else
-        every word of the query in the title, summary or body (newest first)."""
+    def search(self, query, language=None):
+        """Announcements matching the query in the text a visitor reads: the
+        translation in the visitor's language where there is one, else the
+        original (which is what the page shows).
+
+        On PostgreSQL the originals are searched with ranked full text (web-search
+        syntax against the stored search document: title weighs most, then summary,
+        then body), best match first; elsewhere every word must appear.
+        """
         words = query.split()[:10]
         if not words:
             return self.none()
-        if connections[self.db].vendor == "postgresql":
-            return self.ranked_search(" ".join(words))
-        result = self
+        language = language or current_language()
+        in_language = AnnouncementTranslation.objects.filter(language=language)
+        matching_original = Q(language=language) | ~Q(pk__in=in_language.values("announcement"))
+        matching_translations = in_language
         for word in words:
-            result = result.filter(
+            matching_translations = matching_translations.filter(
                 Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
             )
-        return result
-
-    def ranked_search(self, text):
-        """PostgreSQL only: web-search syntax ("quoted phrase", -without, or) against
-        the stored search document (title weighs most, then summary, then body),
-        best match first."""
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return (
-            self.filter(search_document=query)
-            .annotate(rank=SearchRank(F("search_document"), query))
-            .order_by("-rank", "-publish_at", "-pk")
-        )
+        matching_translation = Q(pk__in=matching_translations.values("announcement"))
+        if connections[self.db].vendor == "postgresql":
+            ranked = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="websearch")
+            return (
+                self.filter((matching_original & Q(search_document=ranked)) | matching_translation)
+                .annotate(rank=SearchRank(F("search_document"), ranked))
+                .order_by("-rank", "-publish_at", "-pk")
+            )
+        for word in words:
+            matching_original &= (
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            )
+        return self.filter(matching_original | matching_translation)
 
     def fingerprint(self):
         """What changes whenever this set of published items changes.
@@ -217,7 +227,10 @@ class AnnouncementManager(models.Manager.from_queryset(AnnouncementQuerySet)):
         return super().get_queryset().defer("search_document")
 
 
-class Announcement(models.Model):
+class Announcement(Translatable):
+    TRANSLATED_FIELDS = ("title", "slug", "summary", "body_html", "picture_alt")
+    DIGEST_FIELDS = ("title", "summary", "body", "picture_alt")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("Ready for review")
@@ -339,7 +352,29 @@ class Announcement(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("announcements:detail", kwargs={"slug": self.slug})
+        """The address in the active language (with that language's slug)."""
+        language = current_language()
+        if getattr(self, "requested_language", None) == language:
+            slug = self.slug
+        else:
+            slug = self.slug_in(language)
+        return reverse("announcements:detail", kwargs={"slug": slug})
+
+    def slug_in(self, language):
+        """This announcement's slug in a language (the original's where untranslated)."""
+        if language != self.language:
+            for translation in self.translations.all():
+                if translation.language == language:
+                    return translation.slug
+        return self.original_slug
+
+    @property
+    def original_slug(self):
+        return self.__dict__.get("_original_slug", self.slug)
+
+    def show_in(self, language, translation=None):
+        self._original_slug = self.slug
+        super().show_in(language, translation)
 
     @property
     def is_published(self):
@@ -375,7 +410,8 @@ class Announcement(models.Model):
             Announcement.objects.published()
             .older_than(self.publish_at, self.pk)
             .newest_first()
-            .only("title", "slug", "publish_at")
+            .only("title", "slug", "publish_at", "language")
+            .in_language()
             .first()
         )
 
@@ -384,7 +420,8 @@ class Announcement(models.Model):
             Announcement.objects.published()
             .newer_than(self.publish_at, self.pk)
             .order_by("publish_at", "pk")
-            .only("title", "slug", "publish_at")
+            .only("title", "slug", "publish_at", "language")
+            .in_language()
             .first()
         )
 
@@ -426,7 +463,8 @@ class Announcement(models.Model):
             .older_than(self.publish_at, self.pk)
             .newest_first()
             .annotate(shared_tags=Subquery(shared_tags))
-            .only("title", "slug", "publish_at")[:candidates]
+            .only("title", "slug", "publish_at", "language")
+            .in_language()[:candidates]
         )
         # A stable sort: newest first among those sharing as many tags.
         return sorted(rows, key=lambda a: -a.shared_tags)[:limit]
@@ -802,3 +840,71 @@ class TagMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_names} → {self.into_name}"
+
+
+class AnnouncementTranslation(Translation):
+    """An announcement's title, address, summary, body and alt text in one more language.
+
+    Publication is the announcement's: a translation is public exactly when
+    its announcement is (AnnouncementQuerySet.published()).
+    """
+
+    SOURCE_FIELD = "announcement"
+
+    announcement = models.ForeignKey(
+        Announcement,
+        verbose_name=_("announcement"),
+        on_delete=models.CASCADE,
+        related_name="translations",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        allow_unicode=True,
+        validators=[validate_not_reserved],
+        help_text=_("The last part of the address in this language: /<language>/news/<slug>/."),
+    )
+    summary = models.CharField(_("summary"), max_length=300)
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    picture_alt = models.CharField(_("picture description (alt text)"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("announcement translation")
+        verbose_name_plural = _("announcement translations")
+        ordering = ["announcement", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "language"], name="announcement_translation_once"
+            ),
+            models.UniqueConstraint(
+                fields=["language", "slug"], name="announcement_translation_slug_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} [{self.language}]"
+
+    def get_absolute_url(self):
+        """This translation's page (the admin's "view on site")."""
+        with override(self.language):
+            return reverse("announcements:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.announcement_id and self.language == self.announcement.language:
+            raise ValidationError(
+                {"language": _("The original is already in this language; edit it instead.")}
+            )
+        if (
+            self.announcement_id
+            and self.announcement.picture
+            and self.announcement.picture_alt
+            and not self.picture_alt.strip()
+        ):
+            raise ValidationError({"picture_alt": _("Describe the picture in this language too.")})
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)

@@ -3,6 +3,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+from django.utils.translation import override
 
 from members.models import Member
 
@@ -10,8 +11,14 @@ from .models import Announcement
 
 
 class SiteSitemap(Sitemap):
-    """Language alternates (hreflang) as soon as the site has more than one language,
-    and image entries for the items that have a picture (``images(item)``)."""
+    """Every page once per language, each with its language alternates (hreflang) and
+    x-default, and image entries for the items that have a picture (``images(item)``).
+
+    x-default is the English address (English has no prefix): it sends each browser
+    to the language it prefers. It is set here rather than by Django's x_default,
+    which needs English among the item's languages and finds the address by
+    removing "/en/" from it.
+    """
 
     @property
     def i18n(self):
@@ -19,10 +26,6 @@ class SiteSitemap(Sitemap):
 
     @property
     def alternates(self):
-        return self.i18n
-
-    @property
-    def x_default(self):
         return self.i18n
 
     def images(self, item):
@@ -35,11 +38,16 @@ class SiteSitemap(Sitemap):
             item = url["item"]
             if self.i18n:  # the items are (item, language code) pairs then
                 item = item[0]
+                with override(settings.LANGUAGE_CODE):
+                    default = urljoin(url["location"], self.location(item))
+                url["alternates"].append({"location": default, "lang_code": "x-default"})
             url["images"] = [urljoin(url["location"], src) for src in self.images(item)]
         return urls
 
 
 class AnnouncementSitemap(SiteSitemap):
+    """Each published announcement in its original language and its translations."""
+
     changefreq = "monthly"
     limit = 5000
 
@@ -47,8 +55,12 @@ class AnnouncementSitemap(SiteSitemap):
         return (
             Announcement.objects.published()
             .newest_first()
-            .only("slug", "updated_at", "publish_at", "picture")
+            .only("slug", "updated_at", "publish_at", "picture", "language")
+            .with_all_translations()
         )
+
+    def get_languages_for_item(self, item):
+        return item.available_languages()
 
     def lastmod(self, item):
         return max(item.updated_at, item.publish_at)
@@ -80,8 +92,13 @@ class ListPagesSitemap(SiteSitemap):
         return reverse(item)
 
     def lastmod(self, item):
-        """The newest change among the published news: when a list page last changed."""
-        return Announcement.objects.fingerprint()[1]
+        """The newest change among the published news: when a list page last changed.
+
+        Asked once per page and language: computed once per sitemap.
+        """
+        if not hasattr(self, "_newest_change"):
+            self._newest_change = Announcement.objects.fingerprint()[1]
+        return self._newest_change
 
 
 sitemaps = {

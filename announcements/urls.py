@@ -30,7 +30,20 @@ class MonthConverter(YearConverter):
         return f"{int(value):02d}"
 
 
+class UnicodeSlugConverter:
+    """A slug in any script: translations' slugs may be Arabic, Chinese, Russian ..."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(FeedFormatConverter, "feedformat")
+register_converter(UnicodeSlugConverter, "uslug")
 register_converter(YearConverter, "yyyy")
 register_converter(MonthConverter, "mm")
 
@@ -42,7 +55,7 @@ urlpatterns = [
     path("<yyyy:year>/<mm:month>/", views.MonthArchiveView.as_view(), name="archive_month"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("preview/<str:token>/", views.PreviewView.as_view(), name="preview"),
-    path("<slug:slug>/", views.AnnouncementDetailView.as_view(), name="detail"),
+    path("<uslug:slug>/", views.AnnouncementDetailView.as_view(), name="detail"),
 ]
 
 feed_urlpatterns = (

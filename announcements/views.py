@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
@@ -7,7 +8,7 @@ from taggit.models import Tag
 
 from .feeds import feed_links
 from .forms import SearchForm
-from .models import Announcement, PreviewLink
+from .models import Announcement, AnnouncementTranslation, PreviewLink
 from .pagination import KeysetPaginator
 
 PAGE_SIZE = 10
@@ -109,8 +110,32 @@ class AnnouncementDetailView(DetailView):
             announcements = Announcement.objects.published()
         return announcements.select_related("author").prefetch_related("tags")
 
+    def get_object(self, queryset=None):
+        """The announcement whose slug in this language, or whose original slug, is asked for.
+
+        Any other slug it has (another language's) is found too, and answered
+        with a redirect to this language's address (see get()).
+        """
+        queryset = (queryset or self.get_queryset()).in_language()
+        slug, language = self.kwargs["slug"], queryset._translation_language
+        in_language = AnnouncementTranslation.objects.filter(language=language, slug=slug)
+        candidates = list(
+            queryset.filter(Q(pk__in=in_language.values("announcement")) | Q(slug=slug))[:2]
+        )
+        if not candidates:
+            elsewhere = AnnouncementTranslation.objects.filter(slug=slug).values("announcement")
+            candidates = list(queryset.filter(pk__in=elsewhere)[:1])
+        if not candidates:
+            raise Http404(_("No announcement at this address."))
+        # This language's own slug first, should another announcement's original share it.
+        return min(candidates, key=lambda a: (a.slug != slug, a.content_language != language))
+
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
+        self.object = self.get_object()
+        if self.object.slug != self.kwargs["slug"]:
+            return redirect(self.object.get_absolute_url(), permanent=self.object.is_published)
+        context = self.get_context_data(object=self.object)
+        response = self.render_to_response(context)
         if not self.object.is_published:
             add_never_cache_headers(response)
         return response
@@ -124,6 +149,7 @@ class AnnouncementDetailView(DetailView):
             previous_announcement=previous_announcement,
             next_announcement=next_announcement,
             related=announcement.related_published(),
+            translated_object=announcement,
             **kwargs,
         )
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -11,11 +12,18 @@ from announcements.views import SearchView
 from members import opendata
 
 from . import views
+from .languages import choose_language
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
 
-urlpatterns = [
+# The public site, once per language. English, the site's first language,
+# keeps the addresses it always had (/news/...), so no link, bookmark or
+# feed subscription made before the site spoke six languages changes; the
+# five others have their prefix (/fr/news/, /ar/news/ ...). The language is
+# always the address's: a browser that chose or prefers another language is
+# sent there from an English page (dpga.languages.PreferredLanguageMiddleware).
+urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
     path("news/", include("announcements.urls")),
     path("members/", include("members.urls")),
@@ -24,6 +32,12 @@ urlpatterns = [
     path("members.json", opendata.members_json, name="members_json"),
     path("members.csv", opendata.members_csv, name="members_csv"),
     path("open-data/", opendata.open_data_page, name="open_data"),
+    prefix_default_language=False,
+)
+
+# One address for every language: the sitemap (which lists all the languages'
+# pages), robots.txt, the switcher's links, the admin.
+urlpatterns += [
     path(
         "sitemap.xml",
         cache_control(max_age=3600)(sitemap),
@@ -32,6 +46,7 @@ urlpatterns = [
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("healthz/", views.healthz, name="healthz"),
+    path("language/<str:code>/", choose_language, name="choose_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 

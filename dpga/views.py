@@ -43,7 +43,7 @@ def robots_txt(request):
     if settings.ADMIN_PATH == "admin/":
         # A custom admin address is not advertised here.
         lines.append("Disallow: /admin/")
-    lines += [f"Sitemap: {sitemap_url}", ""]
+    lines += ["Disallow: /language/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

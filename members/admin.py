@@ -12,14 +12,20 @@ from django.utils.translation import gettext_lazy
 
 from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
 from dpga.admin_pictures import picture_summary
+from dpga.translation_admin import (
+    HasOutOfDateTranslationFilter,
+    TranslatedOriginalAdminMixin,
+    TranslationAdminMixin,
+    original_text,
+)
 
-from .models import Member, member_in_use_message
+from .models import Member, MemberTranslation, member_in_use_message
 
 ADD_ANNOUNCEMENT = "announcements.add_announcement"
 
 
 @admin.register(Member)
-class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
+class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAdmin):
     change_form_template = "admin/members/member/change_form.html"
     list_display = [
         "logo_thumbnail",
@@ -29,9 +35,15 @@ class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
         "is_board_member",
         "joined_on",
         "left_on",
+        "translations_list",
     ]
     list_display_links = ["logo_thumbnail", "name"]
-    list_filter = ["category", "is_board_member"]
+    list_filter = ["category", "is_board_member", HasOutOfDateTranslationFilter]
+    readonly_fields = ["logo_preview", "translations_overview"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("translations")
+
     search_fields = ["name", "short_name", "country"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "joined_on"
@@ -50,14 +62,14 @@ class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
                     "logo_preview",
                     "website",
                     "country",
+                    "language",
                     "description",
                 ]
             },
         ),
         (gettext_lazy("Membership"), {"fields": ["joined_on", "left_on"]}),
+        (gettext_lazy("Translations"), {"fields": ["translations_overview"]}),
     ]
-
-    readonly_fields = ["logo_preview"]
 
     def delete_view(self, request, object_id, extra_context=None):
         member = self.get_object(request, object_id)
@@ -157,3 +169,20 @@ class MemberAdmin(RevisionAdmin, MarkdownPreviewAdmin):
     @admin.display(description=gettext_lazy("as served"))
     def logo_preview(self, obj):
         return picture_summary(obj.logo_large, obj.logo_renditions)
+
+
+@admin.register(MemberTranslation)
+class MemberTranslationAdmin(TranslationAdminMixin, admin.ModelAdmin):
+    list_display = ["member", "language", "up_to_date", "updated_at"]
+    list_select_related = ["member"]
+    search_fields = ["member__name", "description"]
+    autocomplete_fields = ["member"]
+    readonly_fields = ["original"]
+    fields = ["member", "original", "language", "description"]
+
+    @admin.display(description=gettext_lazy("original"))
+    def original(self, obj):
+        """The original description, to translate from."""
+        if obj is None or obj.pk is None:
+            return "—"
+        return original_text(obj.member, obj.member.description)

@@ -13,9 +13,10 @@ from dpga import renditions
 from dpga.fields import PictureField
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions
+from dpga.translations import Translatable, TranslatableQuerySet, Translation
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(TranslatableQuerySet):
     def listed(self):
         """Members shown to the public: they have joined and not left."""
         today = timezone.localdate()
@@ -24,7 +25,10 @@ class MemberQuerySet(models.QuerySet):
         )
 
 
-class Member(models.Model):
+class Member(Translatable):
+    TRANSLATED_FIELDS = ("description_html",)
+    DIGEST_FIELDS = ("description",)
+
     class Category(models.TextChoices):
         UN_ENTITY = "un", _("UN entity")
         GOVERNMENT = "government", _("Government")
@@ -223,3 +227,37 @@ def delete_logo_files(sender, instance, **kwargs):
     """Deleting a member deletes its logo and the logo's tiles."""
     names = renditions.file_names(instance.logo_renditions) | {instance.logo.name}
     renditions.delete_after_commit(instance.logo.storage, names)
+
+
+class MemberTranslation(Translation):
+    """A member's description in one more language."""
+
+    SOURCE_FIELD = "member"
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="translations"
+    )
+    description = models.TextField(_("description"), help_text=_("Markdown."))
+    description_html = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("member translation")
+        verbose_name_plural = _("member translations")
+        ordering = ["member", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "language"], name="member_translation_once")
+        ]
+
+    def __str__(self):
+        return f"{self.member} [{self.language}]"
+
+    def clean(self):
+        super().clean()
+        if self.member_id and self.language == self.member.language:
+            raise ValidationError(
+                {"language": _("The original is already in this language; edit it instead.")}
+            )
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markdown(self.description)
+        super().save(*args, **kwargs)

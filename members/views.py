@@ -36,7 +36,9 @@ class MemberDetailView(PublishedMixin, ListView):
     template_name = "members/detail.html"
 
     def get_queryset(self):
-        self.member = get_object_or_404(Member.objects.listed(), slug=self.kwargs["slug"])
+        self.member = get_object_or_404(
+            Member.objects.listed().in_language(), slug=self.kwargs["slug"]
+        )
         return super().get_queryset().about(self.member)
 
     def get_context_data(self, **kwargs):

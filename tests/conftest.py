@@ -1,4 +1,21 @@
+import os
+
 import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+
+def pytest_sessionstart(session):
+    """Compile the interface translations (.po -> .mo) as `make install` does.
+
+    compilemessages skips a catalogue whose .mo is newer than its .po.
+    """
+    here = os.getcwd()
+    os.chdir(settings.BASE_DIR)
+    try:
+        call_command("compilemessages", ignore_patterns=[".*", "node_modules"], verbosity=0)
+    finally:
+        os.chdir(here)
 
 
 @pytest.fixture(autouse=True)

@@ -319,11 +319,16 @@ def test_sitemap_has_lastmod_and_image_entries(client, site):
     home = urls["http://testserver/"]
     assert home.findtext("s:lastmod", namespaces=SITEMAP)
     assert "http://testserver/open-data/" in urls
-    assert not list(home.iter(f"{XHTML}link")), "one language: no hreflang alternates"
+    hreflangs = {link.get("hreflang") for link in home.iter(f"{XHTML}link")}
+    assert hreflangs == {"ar", "zh-hans", "en", "fr", "ru", "es", "x-default"}
 
 
 @override_settings(LANGUAGES=[("en", "English"), ("fr", "French")])
 def test_sitemap_lists_language_alternates_when_the_site_has_languages(client, site):
+    # An announcement lists the languages its text exists in (tests/test_i18n_content.py).
+    site["pictured"].translations.create(
+        language="fr", title="Illustrée", slug="illustree", summary="Résumé."
+    )
     urls = sitemap_urls(client)
     pictured = next(url for loc, url in urls.items() if loc.endswith("/news/pictured/"))
     hreflangs = {link.get("hreflang") for link in pictured.iter(f"{XHTML}link")}

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from announcements.models import Announcement
 from dpga.demo_images import banner_jpeg, logo_png
+from dpga.demo_translations import load_demo_translations
 from members.models import Member
 
 UN, GOV, FOUNDATION, COMPANY, NON_PROFIT = (
@@ -218,6 +219,8 @@ class Command(BaseCommand):
             announcement.members.set([members[s] for s in about])
             created_news += 1
 
+        created_translations = load_demo_translations()
+        self.stdout.write(self.style.SUCCESS(f"Demo translations: {created_translations} created."))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {created_members} members and {created_news} announcements created "

@@ -1,0 +1,95 @@
+"""The language switcher and the hreflang alternates every public page carries."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.conf import settings
+from django.db.models import prefetch_related_objects
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language_info, override
+
+from dpga.translations import current_language, language_codes
+
+register = template.Library()
+
+
+def page_languages(context):
+    """(addresses by language, the languages with content) for this page.
+
+    A page about one translatable item (``translated_object`` in the context,
+    e.g. an announcement) has its own address in each language (a
+    translation has its own slug) and lists as alternates only the languages
+    its text exists in. Any other page is the same page in every language.
+    """
+    request = context["request"]
+    item = context.get("translated_object")
+    if item is not None and hasattr(item, "slug_in"):
+        prefetch_related_objects([item], "translations")
+        urls = {}
+        for code in language_codes():
+            with override(code):
+                urls[code] = item.get_absolute_url()
+        return urls, item.available_languages()
+    path = request.get_full_path()
+    current = current_language()
+    urls = {}
+    for code in language_codes():
+        url = translate_url(path, code)
+        if url == path and code != current:
+            # Not a page of the public site (an error page): that language's home.
+            with override(code):
+                url = reverse("home")
+        urls[code] = url
+    return urls, language_codes()
+
+
+@register.inclusion_tag("includes/_language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """Links to this same page in each language, each named in its own language.
+
+    Each link passes by /language/<code>/, which remembers the choice (so
+    that English, whose pages have no prefix, can be chosen over what the
+    browser prefers) and then redirects to the page.
+    """
+    if "request" not in context:
+        return {"links": []}
+    urls, _available = page_languages(context)
+    current = current_language()
+    return {
+        "links": [
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": urls[code],
+                "choose": reverse("choose_language", kwargs={"code": code})
+                + "?"
+                + urlencode({"next": urls[code]}),
+                "current": code == current,
+            }
+            for code in language_codes()
+        ]
+    }
+
+
+@register.inclusion_tag("includes/_hreflang.html", takes_context=True)
+def hreflang_links(context):
+    """<link rel="alternate" hreflang> for each language the page exists in, and x-default.
+
+    x-default is the English address: it sends each browser to its language.
+    """
+    if "request" not in context:
+        return {"alternates": []}
+    request = context["request"]
+    urls, available = page_languages(context)
+    alternates = [
+        {"hreflang": code, "href": request.build_absolute_uri(urls[code])} for code in available
+    ]
+    default = urls[settings.LANGUAGE_CODE]
+    alternates.append({"hreflang": "x-default", "href": request.build_absolute_uri(default)})
+    return {"alternates": alternates}
+
+
+@register.filter
+def language_name(code):
+    """A language's name as settings.LANGUAGES gives it, in the active language."""
+    return dict(settings.LANGUAGES).get(code, code)

@@ -1,0 +1,531 @@
+"""Translated content: per-language pages, fallback, hreflang, out-of-date flag, feeds, search."""
+
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import quote
+
+import feedparser
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import translation
+
+from announcements.models import Announcement, AnnouncementTranslation
+from members.models import MemberTranslation
+from tests.i18n_helpers import (
+    BODIES,
+    DESCRIPTIONS,
+    LANGUAGES,
+    SLUGS,
+    TITLES,
+    make_announcement,
+    make_member,
+    prefix,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(language, slug):
+    return f"{prefix(language)}/news/{quote(slug)}/"
+
+
+def h1(html):
+    return re.search(r"<h1[^>]*>.*?</h1>", html, re.S).group()
+
+
+# One page per language ----------------------------------------------------------------
+
+
+def test_a_translation_has_its_own_address_and_text(client):
+    make_announcement(translate=["fr", "ar"])
+    for language in ["fr", "ar"]:
+        response = client.get(url(language, SLUGS[language]))
+        assert response.status_code == 200
+        html = response.text
+        direction = "rtl" if language == "ar" else "ltr"
+        assert f'<h1 lang="{language}" dir="{direction}">{TITLES[language]}</h1>' in html
+        assert BODIES[language] in html
+        assert BODIES["en"] not in html
+        assert "notice--translation" not in html
+
+
+def test_another_languages_slug_redirects_to_this_languages_address(client):
+    make_announcement(translate=["fr"])
+    response = client.get(url("fr", SLUGS["en"]))
+    assert response.status_code == 301
+    assert response["Location"] == url("fr", SLUGS["fr"])
+    response = client.get(url("en", SLUGS["fr"]))
+    assert response.status_code == 301
+    assert response["Location"] == url("en", SLUGS["en"])
+
+
+def test_a_languages_own_slug_wins_over_another_announcements_original(client):
+    make_announcement(slug="shared-words", title="The English original")
+    other = make_announcement(slug="other-news", title="Other news", days_ago=5)
+    AnnouncementTranslation.objects.create(
+        announcement=other, language="fr", title="Autre nouvelle", slug="shared-words", summary="."
+    )
+    assert "Autre nouvelle" in h1(client.get("/fr/news/shared-words/").text)
+    assert "The English original" in h1(client.get("/news/shared-words/").text)
+    assert "The English original" in h1(client.get("/es/news/shared-words/").text)
+
+
+def test_a_translations_old_slug_keeps_working(client):
+    make_announcement(translate=["fr"])
+    french = AnnouncementTranslation.objects.get()
+    french.slug = "registre-ouvert-quarante-pays-et-plus"
+    french.save()
+    response = client.get(url("fr", SLUGS["fr"]))
+    assert response.status_code == 301
+    assert response["Location"] == url("fr", "registre-ouvert-quarante-pays-et-plus")
+
+
+def test_unknown_slug_is_404_in_every_language(client):
+    make_announcement(translate=["fr"])
+    for language in LANGUAGES:
+        assert client.get(f"{prefix(language)}/news/no-such-news/").status_code == 404
+
+
+def test_a_drafts_translation_is_not_public(client):
+    announcement = make_announcement(translate=["fr"])
+    announcement.unpublish()
+    announcement.save()
+    assert client.get(url("fr", SLUGS["fr"])).status_code == 404
+    assert client.get(url("en", SLUGS["en"])).status_code == 404
+    assert TITLES["fr"] not in client.get("/fr/news/").text
+
+
+def test_lists_show_each_announcement_in_the_visitors_language(client):
+    make_announcement(translate=["fr"])
+    html = client.get("/fr/news/").text
+    assert TITLES["fr"] in html
+    assert f'href="{url("fr", SLUGS["fr"])}"' in html
+    assert TITLES["en"] not in html
+    html = client.get("/fr/").text
+    assert TITLES["fr"] in html
+
+
+# Fallback -------------------------------------------------------------------------------
+
+
+def test_a_missing_translation_shows_the_original_with_a_notice_and_its_language(client):
+    make_announcement(translate=["fr"])
+    html = client.get(url("ru", SLUGS["en"])).text
+    assert '<html lang="ru" dir="ltr">' in html
+    assert "Этот текст ещё не переведён на язык: русский." in html
+    assert "Он показан на языке оригинала: английский." in html
+    assert f'<h1 lang="en" dir="ltr">{TITLES["en"]}</h1>' in html
+    assert f'<div class="prose" lang="en" dir="ltr"><p>{BODIES["en"]}</p></div>' in html
+    assert re.search(r'<p class="lead" lang="en" dir="ltr">', html)
+
+
+def test_untranslated_text_keeps_its_own_direction(client):
+    """English on an Arabic page reads left to right; Arabic on an English page right to left."""
+    make_announcement()
+    arabic_page = client.get(url("ar", SLUGS["en"])).text
+    assert '<html lang="ar" dir="rtl">' in arabic_page
+    assert f'<div class="prose" lang="en" dir="ltr"><p>{BODIES["en"]}</p></div>' in arabic_page
+    make_announcement(language="ar", slug="arabic-original", title=TITLES["ar"], body=BODIES["ar"])
+    english_page = client.get(url("en", "arabic-original")).text
+    assert '<html lang="en" dir="ltr">' in english_page
+    assert f'<h1 lang="ar" dir="rtl">{TITLES["ar"]}</h1>' in english_page
+    assert "This text has not been translated into English yet." in english_page
+
+
+def test_a_list_marks_untranslated_cards_with_their_language(client):
+    make_announcement()
+    html = client.get("/es/news/").text
+    assert (
+        f'class="card__title" lang="en" dir="ltr"><a href="{url("es", SLUGS["en"])}">{TITLES["en"]}'
+        in html
+    )
+
+
+def test_a_member_description_is_translated_or_falls_back(client):
+    make_member(translate=["fr"])
+    html = client.get("/fr/members/zeta-ministry/").text
+    assert f'<div class="prose" lang="fr" dir="ltr"><p>{DESCRIPTIONS["fr"]}</p></div>' in html
+    assert "notice--translation" not in html
+    html = client.get("/ar/members/zeta-ministry/").text
+    assert f'<div class="prose" lang="en" dir="ltr"><p>{DESCRIPTIONS["en"]}</p></div>' in html
+    assert "لم يُترجم هذا النص إلى العربية بعد." in html
+
+
+def test_done_when_a_news_page_switched_to_arabic_and_to_russian(client):
+    """The issue's scenario, as a visitor does it: from the English page, via the switcher."""
+    make_announcement(translate=["ar", "fr"])
+    english = client.get(url("en", SLUGS["en"])).text
+    switcher = re.search(r'<nav class="language-switcher".*?</nav>', english, re.S).group()
+    links = dict(re.findall(r'<a href="([^"]+)" lang="([^"]+)"', switcher))
+    by_language = {language: href.replace("&amp;", "&") for href, language in links.items()}
+
+    arabic = client.get(by_language["ar"], follow=True)
+    assert arabic.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in arabic.text
+    assert f'<h1 lang="ar" dir="rtl">{TITLES["ar"]}</h1>' in arabic.text
+    assert BODIES["ar"] in arabic.text
+    assert "الانتقال إلى المحتوى الرئيسي" in arabic.text  # the interface too
+    assert "notice--translation" not in arabic.text
+
+    russian = client.get(by_language["ru"], follow=True)
+    assert russian.status_code == 200
+    assert '<html lang="ru" dir="ltr">' in russian.text
+    assert "Перейти к основному содержанию" in russian.text
+    assert f'<div class="prose" lang="en" dir="ltr"><p>{BODIES["en"]}</p></div>' in russian.text
+    assert "Этот текст ещё не переведён" in russian.text
+
+
+def test_the_last_language_asked_for_is_the_one_shown():
+    make_announcement(translate=["fr", "es"])
+    with translation.override("fr"):
+        listed = Announcement.objects.for_listing()
+    assert listed.get().title == TITLES["fr"]
+    assert listed.in_language("fr").get().title == TITLES["fr"]
+    assert listed.in_language("es").get().title == TITLES["es"]
+    assert listed.in_language("ru").get().is_fallback
+
+
+def test_a_shown_translation_cannot_overwrite_the_original():
+    make_announcement(translate=["fr"])
+    shown = Announcement.objects.published().in_language("fr").get()
+    assert shown.title == TITLES["fr"]
+    with pytest.raises(RuntimeError):
+        shown.save()
+    assert Announcement.objects.get().title == TITLES["en"]
+
+
+# hreflang ---------------------------------------------------------------------------------
+
+
+def test_an_announcement_lists_the_languages_it_exists_in(client):
+    make_announcement(translate=["fr", "zh-hans"])
+    html = client.get(url("fr", SLUGS["fr"])).text
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+    assert alternates == {
+        "zh-hans": "http://testserver" + url("zh-hans", SLUGS["zh-hans"]),
+        "en": "http://testserver" + url("en", SLUGS["en"]),
+        "fr": "http://testserver" + url("fr", SLUGS["fr"]),
+        "x-default": "http://testserver" + url("en", SLUGS["en"]),
+    }
+
+
+def test_x_default_asks_the_visitors_language(client):
+    make_announcement(translate=["fr"])
+    response = client.get(
+        f"/news/{SLUGS['en']}/", HTTP_ACCEPT_LANGUAGE="fr", HTTP_ACCEPT="text/html"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url("fr", SLUGS["en"])
+    assert client.get(response["Location"])["Location"] == url("fr", SLUGS["fr"])
+
+
+def test_the_sitemap_queries_do_not_grow_with_languages(client, django_assert_max_num_queries):
+    for n in range(3):
+        make_announcement(translate=["fr", "ar"], slug=f"news-{n}", days_ago=n + 1)
+    make_member()
+    with django_assert_max_num_queries(10):
+        assert client.get("/sitemap.xml").status_code == 200
+
+
+def test_the_sitemap_lists_every_language_with_alternates(client):
+    make_announcement(translate=["ar"])
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.fromstring(response.content)  # noqa: S314 (our own sitemap)
+    entries = {
+        u.find("s:loc", ns).text: {
+            link.get("hreflang"): link.get("href") for link in u.findall("x:link", ns)
+        }
+        for u in root.findall("s:url", ns)
+    }
+    base = "http://testserver"
+    arabic = base + url("ar", SLUGS["ar"])
+    english = base + url("en", SLUGS["en"])
+    assert set(entries[arabic]) == {"ar", "en", "x-default"}
+    assert entries[arabic]["en"] == english
+    assert entries[arabic]["x-default"] == english
+    assert entries[english] == entries[arabic]
+    assert base + url("ru", SLUGS["en"]) not in entries  # no Russian text: not listed
+    for language in LANGUAGES:
+        assert f"{base}{prefix(language)}/news/" in entries
+        assert set(entries[f"{base}{prefix(language)}/news/"]) == {*LANGUAGES, "x-default"}
+        assert entries[f"{base}{prefix(language)}/news/"]["x-default"] == f"{base}/news/"
+
+
+# Out of date ------------------------------------------------------------------------------
+
+
+def test_editing_the_original_makes_its_translations_out_of_date():
+    announcement = make_announcement(translate=["fr", "ar"])
+    assert not AnnouncementTranslation.objects.out_of_date().exists()
+
+    announcement.body = "Forty-one countries now use the registry."
+    announcement.save()
+    assert set(
+        AnnouncementTranslation.objects.out_of_date().values_list("language", flat=True)
+    ) == {
+        "fr",
+        "ar",
+    }
+
+    french = AnnouncementTranslation.objects.get(language="fr")
+    assert french.is_out_of_date
+    french.body = "Quarante et un pays utilisent désormais le registre."
+    french.save()
+    assert not AnnouncementTranslation.objects.get(language="fr").is_out_of_date
+    assert AnnouncementTranslation.objects.get(language="ar").is_out_of_date
+
+
+def test_publishing_or_tagging_the_original_does_not_make_translations_stale():
+    announcement = make_announcement(translate=["fr"])
+    announcement.unpublish()
+    announcement.featured = True
+    announcement.save()
+    announcement.tags.add("Zeta")
+    assert not AnnouncementTranslation.objects.get().is_out_of_date
+
+
+def test_a_members_description_translation_goes_out_of_date():
+    member = make_member(translate=["es"])
+    member.description = "A ministry that builds and runs shared digital services."
+    member.save()
+    assert MemberTranslation.objects.get().is_out_of_date
+    assert MemberTranslation.objects.out_of_date().count() == 1
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("boss", "boss@example.org", "pw-123-secret")
+    client.force_login(user)
+    return client
+
+
+def test_the_admin_shows_and_filters_out_of_date_translations(admin_client):
+    stale = make_announcement(translate=["fr"])
+    make_announcement(translate=["fr"], slug="second-news", title="Second news")
+    stale.summary = "A changed summary."
+    stale.save()
+
+    changelist = reverse("admin:announcements_announcementtranslation_changelist")
+    html = admin_client.get(changelist + "?up_to_date=no").text
+    rows = re.findall(r'<td class="field-announcement nowrap">([^<]+)</td>', html)
+    assert rows == [TITLES["en"]]
+    assert 'alt="False"' in html  # the "up to date" column says no
+    html = admin_client.get(changelist + "?up_to_date=yes").text
+    rows = re.findall(r'<td class="field-announcement nowrap">([^<]+)</td>', html)
+    assert rows == ["Second news"]
+
+    announcements = reverse("admin:announcements_announcement_changelist")
+    html = admin_client.get(announcements + "?translations=out_of_date").text
+    assert TITLES["en"] in html
+    assert "Second news" not in html
+    html = admin_client.get(announcements).text
+    assert "fr (out of date)" in html
+
+    change = reverse("admin:announcements_announcement_change", args=[stale.pk])
+    html = admin_client.get(change).text
+    assert "Out of date: the original changed after this translation was saved." in html
+    members = reverse("admin:members_membertranslation_changelist")
+    assert admin_client.get(members + "?up_to_date=no").status_code == 200
+
+
+def test_the_admin_marks_translations_up_to_date(admin_client):
+    announcement = make_announcement(translate=["fr"])
+    announcement.body = "Changed."
+    announcement.save()
+    translation_pk = AnnouncementTranslation.objects.get().pk
+    response = admin_client.post(
+        reverse("admin:announcements_announcementtranslation_changelist"),
+        {"action": "mark_up_to_date", "_selected_action": [translation_pk]},
+        follow=True,
+    )
+    assert "1 translation marked as up to date." in response.text
+    assert not AnnouncementTranslation.objects.get().is_out_of_date
+
+
+def test_the_admin_adds_a_translation_beside_the_original(admin_client):
+    announcement = make_announcement()
+    change = reverse("admin:announcements_announcement_change", args=[announcement.pk])
+    html = admin_client.get(change).text
+    add = reverse("admin:announcements_announcementtranslation_add")
+    assert f'href="{add}?announcement={announcement.pk}"' in html
+
+    form = {
+        "announcement": announcement.pk,
+        "language": "ru",
+        "title": TITLES["ru"],
+        "slug": SLUGS["ru"],
+        "summary": BODIES["ru"],
+        "body": BODIES["ru"],
+        "picture_alt": "",
+    }
+    response = admin_client.post(add, form)
+    assert response.status_code == 302
+    russian = AnnouncementTranslation.objects.get(language="ru")
+    assert russian.slug == SLUGS["ru"]
+    assert not russian.is_out_of_date
+    page = admin_client.get(
+        reverse("admin:announcements_announcementtranslation_change", args=[russian.pk])
+    ).text
+    assert f'<div lang="en"><p>{TITLES["en"]}</p>' in page  # the original, to translate from
+    assert russian.get_absolute_url() == url("ru", SLUGS["ru"])
+    assert "Русский" in admin_client.get(change).text or "Russian" in admin_client.get(change).text
+
+
+def test_the_admin_refuses_a_translation_into_the_originals_language(admin_client):
+    announcement = make_announcement()
+    response = admin_client.post(
+        reverse("admin:announcements_announcementtranslation_add"),
+        {
+            "announcement": announcement.pk,
+            "language": "en",
+            "title": "Twice",
+            "slug": "twice",
+            "summary": "Twice.",
+            "body": "",
+            "picture_alt": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "The original is already in this language; edit it instead." in response.text
+    assert not AnnouncementTranslation.objects.exists()
+
+
+def test_saving_the_original_in_the_admin_keeps_its_language(admin_client):
+    announcement = make_announcement(language="fr")
+    change = reverse("admin:announcements_announcement_change", args=[announcement.pk])
+    response = admin_client.post(
+        change,
+        {
+            "title": "Nouveau titre",
+            "slug": announcement.slug,
+            "summary": announcement.summary,
+            "body": announcement.body,
+            "picture_alt": "",
+            "tags": "",
+            "status": "published",
+            "publish_at_0": announcement.publish_at.strftime("%Y-%m-%d"),
+            "publish_at_1": announcement.publish_at.strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 302
+    announcement.refresh_from_db()
+    assert announcement.title == "Nouveau titre"
+    assert announcement.language == "fr"
+
+
+def test_the_original_cannot_take_a_translations_language():
+    from django.core.exceptions import ValidationError
+
+    announcement = make_announcement(translate=["fr"])
+    announcement.language = "fr"
+    with pytest.raises(ValidationError) as error:
+        announcement.full_clean()
+    assert "language" in error.value.message_dict
+
+
+def test_editors_may_write_translations():
+    editors = Group.objects.get(name="Editors")
+    codenames = set(editors.permissions.values_list("codename", flat=True))
+    assert {"add_announcementtranslation", "change_announcementtranslation"} <= codenames
+    assert {"add_membertranslation", "change_membertranslation"} <= codenames
+    assert "publish_announcement" not in codenames
+
+
+# Feeds ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_each_language_has_its_feed_in_that_language(client, fmt):
+    make_announcement(translate=["fr", "ar"])
+    make_announcement(slug="only-english", title="Only in English", days_ago=5)
+    for language in ["fr", "ar", "en"]:
+        with translation.override(language):
+            feed_url = reverse("feeds:news", kwargs={"format": fmt})
+        assert feed_url.startswith(f"{prefix(language)}/news/feed/")
+        response = client.get(feed_url)
+        assert response.status_code == 200
+        feed = feedparser.parse(response.content)
+        assert feed.feed.language == language
+        titles = [entry.title for entry in feed.entries]
+        assert titles == [TITLES[language], "Only in English"]
+        assert feed.entries[0].link == "http://testserver" + url(language, SLUGS[language])
+
+
+def test_each_language_has_its_json_feed(client):
+    make_announcement(translate=["ar"])
+    make_announcement(slug="only-english", title="Only in English", days_ago=5)
+    feed = client.get("/ar/news/feed/json/").json()
+    assert feed["language"] == "ar"
+    assert feed["feed_url"] == "http://testserver/ar/news/feed/json/"
+    assert [item["title"] for item in feed["items"]] == [TITLES["ar"], "Only in English"]
+    assert feed["items"][0]["url"] == "http://testserver" + url("ar", SLUGS["ar"])
+    assert "language" not in feed["items"][0]
+    assert feed["items"][1]["language"] == "en"
+    assert client.get("/news/feed/json/").json()["language"] == "en"
+
+
+def test_open_data_follows_the_language(client):
+    make_member()
+    assert client.get("/members.json").json()["members"][0]["category_name"] == "Government"
+    french = client.get("/fr/members.json").json()["members"][0]
+    assert french["category_name"] == "Gouvernement"
+    assert french["profile_url"].endswith("/fr/members/zeta-ministry/")
+
+
+def test_an_untranslated_atom_entry_says_its_language(client):
+    make_announcement(translate=["fr"])
+    make_announcement(slug="only-english", title="Only in English", days_ago=5)
+    xml = client.get("/fr/news/feed/atom/").text
+    assert 'xml:lang="fr"' in xml
+    assert '<entry xml:lang="en">' in xml
+    assert xml.count("<entry>") == 1  # the French one inherits the feed's language
+
+
+def test_feed_validators_change_with_a_translation_and_differ_by_language(client):
+    make_announcement(translate=["fr"])
+    first = client.get("/fr/news/feed/rss/")
+    etag = first["ETag"]
+    assert client.get("/news/feed/rss/")["ETag"] != etag
+    assert client.get("/fr/news/feed/rss/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    french = AnnouncementTranslation.objects.get()
+    french.title = "Le registre ouvert atteint quarante et un pays"
+    french.save()
+    again = client.get("/fr/news/feed/rss/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200
+    assert "quarante et un pays" in again.text
+
+
+def test_feed_links_on_a_page_point_to_its_language(client):
+    html = client.get("/es/news/").text
+    assert 'href="/es/news/feed/rss/"' in html
+    assert 'href="/es/news/feed/atom/"' in html
+
+
+# Search ------------------------------------------------------------------------------------------
+
+
+def test_search_finds_what_the_visitor_reads(client):
+    make_announcement(translate=["fr"])
+    make_announcement(slug="only-english", title="Registry news only in English", days_ago=5)
+    # French words find the French translation.
+    html = client.get("/fr/search/", {"q": "registre quarante"}).text
+    assert TITLES["fr"] in html
+    # English words find the untranslated one (shown in English), not the translated one.
+    html = client.get("/fr/search/", {"q": "registry"}).text
+    assert "Registry news only in English" in html
+    assert TITLES["fr"] not in html
+    # In Russian nothing is translated: the English text is what is shown and searched.
+    html = client.get("/ru/search/", {"q": "registry"}).text
+    assert TITLES["en"] in html and "Registry news only in English" in html
+    # Another language's words do not match.
+    assert TITLES["fr"] not in client.get("/es/search/", {"q": "registre"}).text
+
+
+def test_search_in_arabic_and_chinese(client):
+    make_announcement(translate=["ar", "zh-hans"])
+    assert TITLES["ar"] in client.get("/ar/search/", {"q": "أربعون"}).text
+    assert TITLES["zh-hans"] in client.get("/zh-hans/search/", {"q": "登记册"}).text
