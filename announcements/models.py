@@ -431,9 +431,13 @@ class Announcement(Translatable):
         older = published.older_than(self.publish_at, self.pk).newest_first()
         newer = published.newer_than(self.publish_at, self.pk).order_by("publish_at", "pk")
         # Two scalar subqueries: primary-key lookups on every database.
-        around = Announcement.objects.filter(
-            pk__in=[Subquery(older.values("pk")[:1]), Subquery(newer.values("pk")[:1])]
-        ).only("title", "slug", "publish_at")
+        around = (
+            Announcement.objects.filter(
+                pk__in=[Subquery(older.values("pk")[:1]), Subquery(newer.values("pk")[:1])]
+            )
+            .only("title", "slug", "publish_at", "language")
+            .in_language()
+        )
         previous = following = None
         for other in around:
             if (other.publish_at, other.pk) < (self.publish_at, self.pk):

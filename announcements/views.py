@@ -1,6 +1,7 @@
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
@@ -30,6 +31,7 @@ class PublishedMixin:
         """Pages found by key, not OFFSET; the page index is cached per list."""
         index_key = (
             type(self).__qualname__,
+            translation.get_language(),  # search matches the text of the visitor's language
             sorted(self.kwargs.items()),
             sorted((k, v) for k, v in self.request.GET.lists() if k != self.page_kwarg),
         )

@@ -9,8 +9,7 @@ def picture_summary(picture, data, share_image=None):
     if picture is None:
         return "—"
     preview = format_html(
-        '<img src="{}" alt="" width="{}" height="{}" style="max-inline-size: 240px; '
-        'block-size: auto">',
+        '<img class="picture-preview" src="{}" alt="" width="{}" height="{}">',
         picture.src,
         picture.width,
         picture.height,

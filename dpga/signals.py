@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from taggit.models import Tag, TaggedItem
 
-from announcements.models import Announcement
-from members.models import Member
+from announcements.models import Announcement, AnnouncementTranslation
+from members.models import Member, MemberTranslation
 
 from .content_version import content_changed
 
@@ -18,7 +18,14 @@ def user_changed(sender, update_fields=None, **kwargs):
 
 
 def connect():
-    for model in (Announcement, Member, Tag, TaggedItem):
+    for model in (
+        Announcement,
+        AnnouncementTranslation,
+        Member,
+        MemberTranslation,
+        Tag,
+        TaggedItem,
+    ):
         uid = f"content-version-{model._meta.label_lower}"
         post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete")

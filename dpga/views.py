@@ -24,7 +24,7 @@ HOME_NEW_MEMBERS = 6
 @require_safe
 def home(request):
     """Featured and latest news, and the newest members."""
-    news = Announcement.objects.published().newest_first()
+    news = Announcement.objects.published().newest_first().in_language()
     featured = list(news.filter(featured=True)[:HOME_FEATURED])
     latest = list(news.exclude(pk__in=[a.pk for a in featured])[:HOME_LATEST])
     prefetch_for_listing(featured + latest)  # one query for both lists' tags

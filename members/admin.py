@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,6 +43,14 @@ class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAd
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("translations")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "logo_alt" in form.base_fields:
+            # The admin shows help text as HTML: "<name>" must be text, not an element.
+            field = form.base_fields["logo_alt"]
+            field.help_text = escape(field.help_text)
+        return form
 
     search_fields = ["name", "short_name", "country"]
     prepopulated_fields = {"slug": ["name"]}
