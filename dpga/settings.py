@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Ranked full-text search on PostgreSQL (SearchVectorField); harmless on SQLite.
+    "django.contrib.postgres",
     "taggit",
     "simple_history",
     "axes",
