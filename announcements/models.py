@@ -405,26 +405,6 @@ class Announcement(Translatable):
         created = self.created_at.astimezone(datetime.UTC).date()
         return f"tag:{settings.SITE_DOMAIN},{created.isoformat()}:announcement:{self.pk}"
 
-    def get_previous_published(self):
-        return (
-            Announcement.objects.published()
-            .older_than(self.publish_at, self.pk)
-            .newest_first()
-            .only("title", "slug", "publish_at", "language")
-            .in_language()
-            .first()
-        )
-
-    def get_next_published(self):
-        return (
-            Announcement.objects.published()
-            .newer_than(self.publish_at, self.pk)
-            .order_by("publish_at", "pk")
-            .only("title", "slug", "publish_at", "language")
-            .in_language()
-            .first()
-        )
-
     def published_neighbours(self):
         """(previous, next) published announcements around this one, in one query."""
         published = Announcement.objects.published()

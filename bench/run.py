@@ -74,6 +74,8 @@ def bench_environment(args):
         DJANGO_CACHE_DIR=str(cache_dir),
         DJANGO_MEDIA_ROOT=str(RESULTS / "media"),
         DJANGO_LOG_LEVEL="WARNING",
+        # Plain HTTP on 127.0.0.1: production's redirect to HTTPS would answer 301s.
+        DJANGO_HTTPS="0",
     )
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
@@ -114,6 +116,9 @@ def analyse():
 
 def setup_django(env):
     os.environ.update(env)
+    # In-process counting: the per-request JSON log lines would only fill the terminal
+    # (gunicorn keeps production's request log, written to bench-results/gunicorn.log).
+    os.environ["DJANGO_REQUEST_LOG_LEVEL"] = "WARNING"
     for key in ("REDIS_URL",):
         if key not in env:
             os.environ.pop(key, None)
@@ -222,7 +227,10 @@ class Server:
             "--bind", f"127.0.0.1:{self.port}",
             "--log-level", "warning",
         ]  # fmt: skip
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
+        self.log = open(RESULTS / "gunicorn.log", "a")  # noqa: SIM115 (closed in __exit__)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -231,11 +239,13 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         self.process.kill()
-        raise RuntimeError("gunicorn did not start")
+        self.log.close()
+        raise RuntimeError(f"gunicorn did not start: see {RESULTS / 'gunicorn.log'}")
 
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
+        self.log.close()
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"

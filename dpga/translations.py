@@ -28,7 +28,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Prefetch
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import (
     get_language,
@@ -63,21 +63,22 @@ class TranslatableQuerySet(models.QuerySet):
     """Adds in_language(): fetch each original together with one translation."""
 
     _translation_language = None
+    SHOWN = "_shown"  # the alias of the joined translation, and its columns' prefix
 
     def in_language(self, language=None):
+        """Show the originals in `language`: each with its translation, in the same query.
+
+        Only the query that fetches instances joins the translation (a LEFT JOIN
+        on a FilteredRelation, at most one row per original since the pair is
+        unique, selecting only the translated fields); counts, ``exists()`` and
+        ``values()`` built from this queryset stay as cheap as without it.
+        """
         language = language or current_language()
         if language == self._translation_language:
             return self
-        translations = self.model.translation_model().objects.filter(language=language)
-        queryset = self.prefetch_related(
-            Prefetch("translations", queryset=translations, to_attr=self._to_attr(language))
-        )
+        queryset = self._chain()
         queryset._translation_language = language
         return queryset
-
-    @staticmethod
-    def _to_attr(language):
-        return "_translations_in_" + language.replace("-", "_")
 
     def with_all_translations(self):
         """Each original with all its translations (for alternates and sitemaps)."""
@@ -89,14 +90,42 @@ class TranslatableQuerySet(models.QuerySet):
         return clone
 
     def _fetch_all(self):
-        already_fetched = self._result_cache is not None
-        super()._fetch_all()
-        if self._translation_language and not already_fetched:
-            for obj in self._result_cache:
-                if isinstance(obj, self.model):
-                    language = self._translation_language
-                    shown = getattr(obj, self._to_attr(language), None) or [None]
-                    obj.show_in(language, shown[0])
+        language = self._translation_language
+        if (
+            language is None
+            or self._result_cache is not None
+            or not issubclass(self._iterable_class, models.query.ModelIterable)
+        ):
+            return super()._fetch_all()
+        joined = self._with_translation_in(language)
+        joined._fetch_all()
+        self._result_cache, self._prefetch_done = joined._result_cache, joined._prefetch_done
+        for obj in self._result_cache:
+            obj.show_in(language, self._shown_translation(obj))
+
+    def _with_translation_in(self, language):
+        """This queryset, joined to the translations in `language` (instances only)."""
+        fields = ("pk", "language", *self.model.TRANSLATED_FIELDS)
+        joined = self._chain()
+        joined._translation_language = None
+        joined.query.add_filtered_relation(
+            FilteredRelation("translations", condition=Q(translations__language=language)),
+            self.SHOWN,
+        )
+        for field in fields:
+            joined.query.add_annotation(F(f"{self.SHOWN}__{field}"), f"{self.SHOWN}_{field}")
+        return joined
+
+    def _shown_translation(self, obj):
+        """The joined translation as an (unsaved, read-only) instance, or None."""
+        prefix = self.SHOWN + "_"
+        if obj.__dict__.get(prefix + "pk") is None:
+            return None
+        values = {
+            field: obj.__dict__[prefix + field]
+            for field in ("language", *self.model.TRANSLATED_FIELDS)
+        }
+        return self.model.translation_model()(pk=obj.__dict__[prefix + "pk"], **values)
 
 
 class Translatable(models.Model):
