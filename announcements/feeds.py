@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
@@ -99,13 +100,21 @@ def parse_page(request):
 class FeedDocument:
     """Which published announcements one feed document shows, newest first.
 
-    Two small queries (a count and a slice of ids and dates); nothing rendered.
+    Two small queries (a count, with the feed's last recorded change when
+    `state_key` names it, and a slice of ids and dates); nothing rendered.
     """
 
-    def __init__(self, announcements, page=None):
+    def __init__(self, announcements, page=None, state_key=None):
         published = announcements.published()
         self.page = page
-        self.total = published.count()
+        recorded = FeedState.objects.filter(key=state_key).values("changed_at")[:1]
+        totals = published.aggregate(total=Count("pk"), state_changed_at=Max(Subquery(recorded)))
+        self.total = totals["total"]
+        # With no published row the aggregate has no row to carry the state on.
+        self.state_changed_at = totals["state_changed_at"]
+        if not self.total and state_key is not None:
+            state = FeedState.objects.filter(key=state_key)
+            self.state_changed_at = state.values_list("changed_at", flat=True).first()
         self.archive_pages = self.total // ARCHIVE_PAGE_SIZE
         if page is not None and page > self.archive_pages:
             raise Http404(_("No such archive page."))
@@ -186,14 +195,12 @@ class NewsFeed(Feed):
         """Find the object and the document (404s here); a few queries, no rendering."""
         self.request = request
         self.obj = self.get_object(request, **kwargs)
-        self.document = FeedDocument(self.announcements(self.obj), self.page)
+        self.document = FeedDocument(
+            self.announcements(self.obj), self.page, state_key=self.scope_key(self.obj)
+        )
         if self.require_items(self.document):
             raise Http404(_("This feed has no published items."))
-        self.state_changed_at = (
-            FeedState.objects.filter(key=self.scope_key(self.obj))
-            .values_list("changed_at", flat=True)
-            .first()
-        )
+        self.state_changed_at = self.document.state_changed_at
 
     def content_updated(self):
         """The feed's own date (Atom updated, RSS lastBuildDate): only from what the ETag covers."""

@@ -21,8 +21,10 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    Value,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -36,7 +38,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 from taggit.utils import edit_string_for_tags
 
-from dpga import content_version, renditions
+from dpga import content_version, fragments, renditions
 from dpga.fields import PictureField
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions, one_revision
@@ -66,6 +68,10 @@ def validate_not_reserved(value):
 # What a list card shows besides the row itself. to_attr: one query for the
 # tags of a whole page, without a queryset built per item.
 LISTING_PREFETCH = (Prefetch("tags", to_attr="listed_tags"),)
+
+
+def _newest_first(announcement):
+    return (-announcement.publish_at.timestamp(), -announcement.pk)
 
 
 def prefetch_for_listing(announcements):
@@ -372,9 +378,9 @@ class Announcement(Translatable):
     def original_slug(self):
         return self.__dict__.get("_original_slug", self.slug)
 
-    def show_in(self, language, translation=None):
+    def show_in(self, language, translation=None, fields=None):
         self._original_slug = self.slug
-        super().show_in(language, translation)
+        super().show_in(language, translation, fields)
 
     @property
     def is_published(self):
@@ -384,6 +390,24 @@ class Announcement(Translatable):
     @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    def card_state(self):
+        """Everything a list card shows, as fragment-cache key material (dpga.fragments)."""
+        return fragments.state(
+            "card",
+            self.pk,
+            self.updated_at.isoformat(),
+            self.publish_at.isoformat(),
+            self.title,
+            self.slug,
+            self.summary,
+            self.picture.name,
+            self.picture_renditions,
+            self.picture_alt_text,
+            self.content_language,
+            self.is_fallback,
+            [(tag.pk, tag.slug, tag.name) for tag in self.tag_list],
+        )
 
     @property
     def tag_list(self):
@@ -405,53 +429,47 @@ class Announcement(Translatable):
         created = self.created_at.astimezone(datetime.UTC).date()
         return f"tag:{settings.SITE_DOMAIN},{created.isoformat()}:announcement:{self.pk}"
 
-    def published_neighbours(self):
-        """(previous, next) published announcements around this one, in one query."""
+    def published_around(self, limit=3, candidates=RELATED_CANDIDATES):
+        """(previous, next, related) around this announcement, in one query.
+
+        previous / next: the published announcements just before and after it.
+        related: up to `limit` earlier published ones sharing the most of its
+        tags (newest first among equals), chosen among the nearest `candidates`
+        earlier ones sharing a tag -- one index walk back in time, so the cost
+        does not grow with the archive.
+        """
         published = Announcement.objects.published()
         older = published.older_than(self.publish_at, self.pk).newest_first()
         newer = published.newer_than(self.publish_at, self.pk).order_by("publish_at", "pk")
-        # Two scalar subqueries: primary-key lookups on every database.
-        around = (
-            Announcement.objects.filter(
-                pk__in=[Subquery(older.values("pk")[:1]), Subquery(newer.values("pk")[:1])]
+        # Scalar subqueries for the neighbours: primary-key lookups on every database.
+        wanted = Q(pk__in=[Subquery(older.values("pk")[:1]), Subquery(newer.values("pk")[:1])])
+        shared_tags = Value(0)
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        if tag_ids:
+            links = TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Announcement),
+                object_id=OuterRef("pk"),
+                tag_id__in=tag_ids,
             )
+            wanted |= Q(pk__in=older.filter(Exists(links)).values("pk")[:candidates])
+            shared_tags = Subquery(
+                links.values("object_id").annotate(n=Count("pk")).values("n")[:1]
+            )
+        rows = (
+            Announcement.objects.filter(wanted)
+            .annotate(shared_tags=Coalesce(shared_tags, 0))
             .only("title", "slug", "publish_at", "language")
             .in_language()
         )
-        previous = following = None
-        for other in around:
-            if (other.publish_at, other.pk) < (self.publish_at, self.pk):
-                previous = other
-            else:
-                following = other
-        return previous, following
-
-    def related_published(self, limit=3, candidates=RELATED_CANDIDATES):
-        """Earlier published announcements sharing the most tags with this one.
-
-        Chosen among the nearest ``candidates`` earlier neighbours sharing a tag
-        (one index walk back in time), so the cost does not grow with the archive.
-        """
-        tag_ids = [tag.pk for tag in self.tags.all()]
-        if not tag_ids:
-            return []
-        links = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Announcement),
-            object_id=OuterRef("pk"),
-            tag_id__in=tag_ids,
-        )
-        shared_tags = links.values("object_id").annotate(n=Count("pk")).values("n")[:1]
-        rows = (
-            Announcement.objects.published()
-            .filter(Exists(links))  # a walk back along the newest-first index
-            .older_than(self.publish_at, self.pk)
-            .newest_first()
-            .annotate(shared_tags=Subquery(shared_tags))
-            .only("title", "slug", "publish_at", "language")
-            .in_language()[:candidates]
-        )
+        here = (self.publish_at, self.pk)
+        earlier = sorted((a for a in rows if (a.publish_at, a.pk) < here), key=_newest_first)
+        later = [a for a in rows if (a.publish_at, a.pk) > here]
+        # Every earlier row is at most as new as the previous one, which is among them.
+        previous = earlier[0] if earlier else None
+        following = later[0] if later else None
         # A stable sort: newest first among those sharing as many tags.
-        return sorted(rows, key=lambda a: -a.shared_tags)[:limit]
+        related = sorted((a for a in earlier if a.shared_tags), key=lambda a: -a.shared_tags)
+        return previous, following, related[:limit]
 
     def publish(self):
         """Make live; a publish time already past means "now" (not backdated)."""

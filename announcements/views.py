@@ -144,13 +144,13 @@ class AnnouncementDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         announcement = self.object
-        previous_announcement, next_announcement = announcement.published_neighbours()
+        previous_announcement, next_announcement, related = announcement.published_around()
         return super().get_context_data(
             tags=list(announcement.tags.all()),
             members=list(announcement.members.listed()),
             previous_announcement=previous_announcement,
             next_announcement=next_announcement,
-            related=announcement.related_published(),
+            related=related,
             translated_object=announcement,
             **kwargs,
         )

@@ -167,6 +167,20 @@ else:
         }
     }
 
+# Rendered fragments (dpga/fragments.py) are keyed by everything they show, so
+# each process keeps its own in memory: never out of date, nothing to share.
+# DJANGO_FRAGMENT_CACHE=0 turns them off (make bench's fully cold phase).
+CACHES["fragments"] = {
+    "BACKEND": (
+        "django.core.cache.backends.locmem.LocMemCache"
+        if env_bool("DJANGO_FRAGMENT_CACHE", True)
+        else "django.core.cache.backends.dummy.DummyCache"
+    ),
+    "LOCATION": "fragments",
+    "TIMEOUT": 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
 # Anonymous pages and feeds are cached whole (dpga/page_cache.py) under the
 # content version; the HTTP caches in front of the site may keep them this long.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)

@@ -97,15 +97,21 @@ class TranslatableQuerySet(models.QuerySet):
             or not issubclass(self._iterable_class, models.query.ModelIterable)
         ):
             return super()._fetch_all()
-        joined = self._with_translation_in(language)
+        fields = self._shown_fields()
+        joined = self._with_translation_in(language, fields)
         joined._fetch_all()
         self._result_cache, self._prefetch_done = joined._result_cache, joined._prefetch_done
         for obj in self._result_cache:
-            obj.show_in(language, self._shown_translation(obj))
+            obj.show_in(language, self._shown_translation(obj, fields), fields)
 
-    def _with_translation_in(self, language):
+    def _shown_fields(self):
+        """The translated fields this queryset loads (all, or those only() names)."""
+        names, deferring = self.query.deferred_loading
+        return [field for field in self.model.TRANSLATED_FIELDS if (field in names) != deferring]
+
+    def _with_translation_in(self, language, fields):
         """This queryset, joined to the translations in `language` (instances only)."""
-        fields = ("pk", "language", *self.model.TRANSLATED_FIELDS)
+        fields = ("pk", "language", *fields)
         joined = self._chain()
         joined._translation_language = None
         joined.query.add_filtered_relation(
@@ -116,15 +122,12 @@ class TranslatableQuerySet(models.QuerySet):
             joined.query.add_annotation(F(f"{self.SHOWN}__{field}"), f"{self.SHOWN}_{field}")
         return joined
 
-    def _shown_translation(self, obj):
+    def _shown_translation(self, obj, fields):
         """The joined translation as an (unsaved, read-only) instance, or None."""
         prefix = self.SHOWN + "_"
         if obj.__dict__.get(prefix + "pk") is None:
             return None
-        values = {
-            field: obj.__dict__[prefix + field]
-            for field in ("language", *self.model.TRANSLATED_FIELDS)
-        }
+        values = {field: obj.__dict__[prefix + field] for field in ("language", *fields)}
         return self.model.translation_model()(pk=obj.__dict__[prefix + "pk"], **values)
 
 
@@ -171,10 +174,13 @@ class Translatable(models.Model):
         """
         return "rtl" if get_language_info(self.content_language)["bidi"] else "ltr"
 
-    def show_in(self, language, translation=None):
-        """Show this copy in `language`: its translation, else the original (a fallback)."""
+    def show_in(self, language, translation=None, fields=None):
+        """Show this copy in `language`: its translation, else the original (a fallback).
+
+        `fields`: the translated fields to show (default: all of them).
+        """
         if translation is not None:
-            for field in self.TRANSLATED_FIELDS:
+            for field in self.TRANSLATED_FIELDS if fields is None else fields:
                 setattr(self, field, getattr(translation, field))
             self._content_language = translation.language
             self._is_shown_translation = True

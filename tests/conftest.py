@@ -27,9 +27,11 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Every test starts with an empty cache: no page cached by another test."""
-    from django.core.cache import cache
+    """Every test starts with empty caches: no page or fragment drawn by another test."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "fragments"):
+        caches[alias].clear()

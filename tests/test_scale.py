@@ -21,18 +21,6 @@ from .factories import make_announcement, make_member, make_user
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 6
-# Since the six languages (#6) these pages also fetch the translations in the
-# visitor's language of what they show: over the target of 6, knowingly (see #7).
-BUDGET = {
-    "detail": 10,
-    "home": 7,
-    "tag page 1": 7,
-    "tag last page": 7,
-    "Atom for a tag": 7,
-    "RSS": 7,
-    "RSS for a member": 7,
-}
-FEEDS = {"RSS", "Atom for a tag", "RSS for a member"}
 
 
 def add_news(count, member, start=0):
@@ -95,7 +83,7 @@ def test_queries_per_page_are_few_and_do_not_grow_with_the_content(client, setti
     large = count_queries(client)
     assert large == small
     for name, (_first, render) in large.items():
-        assert render <= BUDGET.get(name, MAX_QUERIES), (name, render)
+        assert render <= MAX_QUERIES, (name, render)
 
 
 def test_after_a_change_a_page_costs_at_most_a_few_more_queries(client, settings):
@@ -106,9 +94,7 @@ def test_after_a_change_a_page_costs_at_most_a_few_more_queries(client, settings
         # The content state (1 query) and a list's page index (2 queries): once
         # per content change for the whole site, not per request.
         assert first <= render + 3, (name, first, render)
-        if name not in FEEDS:
-            # +1: the translations in the visitor's language (#6), on top of #7's target.
-            assert first <= BUDGET.get(name, MAX_QUERIES + 1) + 1, (name, first)
+        assert first <= MAX_QUERIES, (name, first)
 
 
 def test_a_cached_page_costs_no_query(client, django_assert_num_queries):

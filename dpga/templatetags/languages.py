@@ -23,6 +23,15 @@ def page_languages(context):
     """
     request = context["request"]
     item = context.get("translated_object")
+    # The switcher and the hreflang links both ask: worked out once per request.
+    known = request.__dict__.setdefault("_page_languages", {})
+    key = (id(item), current_language())
+    if key not in known:
+        known[key] = _page_languages(request, item)
+    return known[key]
+
+
+def _page_languages(request, item):
     if item is not None and hasattr(item, "slug_in"):
         prefetch_related_objects([item], "translations")
         urls = {}
