@@ -68,6 +68,8 @@ def validate_not_reserved(value):
 # What a list card shows besides the row itself. to_attr: one query for the
 # tags of a whole page, without a queryset built per item.
 LISTING_PREFETCH = (Prefetch("tags", to_attr="listed_tags"),)
+# Never shown on a card: left in the database when a list is fetched.
+CARD_OMITS = ("body", "body_html", "content_digest")
 
 
 def _newest_first(announcement):
@@ -130,7 +132,11 @@ class AnnouncementQuerySet(TranslatableQuerySet):
 
     def for_listing(self):
         """Published, newest first, with what a list card shows, in the active language."""
-        return self.published().newest_first().prefetch_related(*LISTING_PREFETCH).in_language()
+        return self.published().newest_first().as_cards()
+
+    def as_cards(self):
+        """What a list card shows (not the body), with its tags, in the active language."""
+        return self.defer(*CARD_OMITS).prefetch_related(*LISTING_PREFETCH).in_language()
 
     def tagged(self, tag_slug):
         # A correlated EXISTS, not a join: the database walks the newest-first

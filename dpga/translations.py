@@ -111,15 +111,14 @@ class TranslatableQuerySet(models.QuerySet):
 
     def _with_translation_in(self, language, fields):
         """This queryset, joined to the translations in `language` (instances only)."""
-        fields = ("pk", "language", *fields)
-        joined = self._chain()
-        joined._translation_language = None
-        joined.query.add_filtered_relation(
-            FilteredRelation("translations", condition=Q(translations__language=language)),
-            self.SHOWN,
+        shown = FilteredRelation("translations", condition=Q(translations__language=language))
+        joined = self.alias(**{self.SHOWN: shown}).annotate(
+            **{
+                f"{self.SHOWN}_{field}": F(f"{self.SHOWN}__{field}")
+                for field in ("pk", "language", *fields)
+            }
         )
-        for field in fields:
-            joined.query.add_annotation(F(f"{self.SHOWN}__{field}"), f"{self.SHOWN}_{field}")
+        joined._translation_language = None
         return joined
 
     def _shown_translation(self, obj, fields):

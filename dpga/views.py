@@ -13,7 +13,7 @@ from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from announcements.models import Announcement, prefetch_for_listing
+from announcements.models import CARD_OMITS, Announcement, prefetch_for_listing
 from members.models import Member
 
 HOME_FEATURED = 3
@@ -24,7 +24,7 @@ HOME_NEW_MEMBERS = 6
 @require_safe
 def home(request):
     """Featured and latest news, and the newest members."""
-    news = Announcement.objects.published().newest_first().in_language()
+    news = Announcement.objects.published().newest_first().defer(*CARD_OMITS).in_language()
     featured = list(news.filter(featured=True)[:HOME_FEATURED])
     latest = list(news.exclude(pk__in=[a.pk for a in featured])[:HOME_LATEST])
     prefetch_for_listing(featured + latest)  # one query for both lists' tags

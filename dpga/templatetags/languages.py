@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.db.models import prefetch_related_objects
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language_info, override
 
 from dpga.translations import current_language, language_codes
@@ -39,14 +39,16 @@ def _page_languages(request, item):
             with override(code):
                 urls[code] = item.get_absolute_url()
         return urls, item.available_languages()
-    path = request.get_full_path()
-    current = current_language()
+    match = request.resolver_match  # as translate_url() would find it, found once
+    query = request.META.get("QUERY_STRING", "")
     urls = {}
     for code in language_codes():
-        url = translate_url(path, code)
-        if url == path and code != current:
-            # Not a page of the public site (an error page): that language's home.
-            with override(code):
+        with override(code):
+            try:
+                url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+                url += f"?{query}" if query else ""
+            except (AttributeError, NoReverseMatch):
+                # Not a page of the public site (an error page): that language's home.
                 url = reverse("home")
         urls[code] = url
     return urls, language_codes()
