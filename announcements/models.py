@@ -149,6 +149,26 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         )
         return self.filter(Exists(items))
 
+    def months_of(self, year):
+        """The months of `year` (first days, in the site's time zone) with items in this set.
+
+        One aggregate over the publish-time index range, instead of truncating
+        every row's date (a per-row function call on SQLite): the cost of a year
+        page stays small however much news the year holds.
+        """
+        zone = timezone.get_current_timezone()
+        starts = [datetime.datetime(year, month, 1, tzinfo=zone) for month in range(1, 13)]
+        ends = [*starts[1:], datetime.datetime(year + 1, 1, 1, tzinfo=zone)]
+        counts = self.order_by().aggregate(
+            **{
+                f"m{start.month}": Count(
+                    "pk", filter=Q(publish_at__gte=start, publish_at__lt=end)
+                )
+                for start, end in zip(starts, ends, strict=True)
+            }
+        )
+        return [start.date() for start in starts if counts[f"m{start.month}"]]
+
     def about(self, member):
         # EXISTS for the same reason as tagged().
         links = Announcement.members.through.objects.filter(

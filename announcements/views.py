@@ -49,11 +49,22 @@ class YearArchiveView(PublishedMixin, YearArchiveView):
     make_object_list = True
     allow_empty = False
 
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        """The year's months with news, from one aggregate (see months_of())."""
+        months = queryset.months_of(int(self.get_year()))
+        if not months:
+            raise Http404(_("No such archive page."))
+        return months
+
 
 class MonthArchiveView(PublishedMixin, MonthArchiveView):
     template_name = "announcements/archive_month.html"
     month_format = "%m"
     allow_empty = False
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        """None: a month page lists no days (an empty month is still a 404, by exists())."""
+        return None
 
 
 class TagView(PublishedMixin, ListView):

@@ -37,7 +37,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
-from . import content_version
+from . import content_version, fragments
 
 PUBLIC_NAMESPACES = frozenset({"announcements", "members", "feeds"})
 PUBLIC_URL_NAMES = frozenset({"home", "search"})
@@ -79,7 +79,10 @@ def page_key(request, version):
     except DisallowedHost:
         return None
     language = translation.get_language_from_request(request, check_path=True)
-    digest = hashlib.sha256(f"{url}\n{language}".encode()).hexdigest()[:40]
+    # A page drawn by other code or templates (a deploy), or in another time zone
+    # (a setting), is never served: both are part of the key.
+    drawn_by = f"{fragments.release()}\n{settings.TIME_ZONE}"
+    digest = hashlib.sha256(f"{url}\n{language}\n{drawn_by}".encode()).hexdigest()[:40]
     return f"page:{version}:{digest}", language
 
 

@@ -5,6 +5,8 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import parse_http_date
 from taggit.models import Tag, TaggedItem
@@ -47,6 +49,16 @@ def test_a_repeated_anonymous_request_is_served_from_the_cache(
     assert second.status_code == 200
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
+
+
+def test_pages_cached_before_a_deploy_are_not_served_after_it(client, world, monkeypatch):
+    """New code or templates (a new release) draw the page again, content unchanged."""
+    first = client.get("/news/")
+    monkeypatch.setattr("dpga.fragments.release", lambda: "a-new-release")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/news/")
+    assert again.status_code == 200 and len(queries) > 0  # drawn again, not from the cache
+    assert again.content == first.content
 
 
 @pytest.mark.parametrize("url", PAGES + FEEDS)
