@@ -161,9 +161,7 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         ends = [*starts[1:], datetime.datetime(year + 1, 1, 1, tzinfo=zone)]
         counts = self.order_by().aggregate(
             **{
-                f"m{start.month}": Count(
-                    "pk", filter=Q(publish_at__gte=start, publish_at__lt=end)
-                )
+                f"m{start.month}": Count("pk", filter=Q(publish_at__gte=start, publish_at__lt=end))
                 for start, end in zip(starts, ends, strict=True)
             }
         )
