@@ -21,6 +21,7 @@ newest ``FEED_SIZE`` items and links ``prev-archive`` (and ``next``, for
 readers that know paged feeds) to the newest archive page.
 """
 
+import functools
 import hashlib
 import html
 import re
@@ -61,16 +62,22 @@ FEED_FORMATS = tuple(fmt for fmt, _mime, _label in FEED_LINK_TYPES)
 
 
 def feed_links(route, title, **kwargs):
-    """The alternate links for one feed in each format."""
-    return [
+    """The alternate links for one feed in each format (read-only)."""
+    return _feed_links(route, str(title), tuple(sorted(kwargs.items())), get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _feed_links(route, title, kwargs, language):
+    """Worked out once per process for each feed and language (every page links the news feeds)."""
+    return tuple(
         {
-            "href": reverse(route, kwargs={**kwargs, "format": fmt}),
+            "href": reverse(route, kwargs={**dict(kwargs), "format": fmt}),
             "type": mime,
             "title": f"{title} ({label})",
             "format": label,
         }
         for fmt, mime, label in FEED_LINK_TYPES
-    ]
+    )
 
 
 _URL_ATTRIBUTE = re.compile(r'(?P<attr>\b(?:href|src))="(?P<url>[^"]*)"')

@@ -1,5 +1,6 @@
 """The language switcher and the hreflang alternates every public page carries."""
 
+import functools
 from urllib.parse import urlencode
 
 from django import template
@@ -40,18 +41,35 @@ def _page_languages(request, item):
                 urls[code] = item.get_absolute_url()
         return urls, item.available_languages()
     match = request.resolver_match  # as translate_url() would find it, found once
+    if match is None:
+        return _route_addresses(None, (), (), ""), language_codes()
+    kwargs = tuple(sorted(match.kwargs.items()))
     query = request.META.get("QUERY_STRING", "")
+    return _route_addresses(match.view_name, tuple(match.args), kwargs, query), language_codes()
+
+
+@functools.lru_cache(maxsize=4096)
+def _route_addresses(view_name, args, kwargs, query):
+    """A route's address in each language: worked out once per process (URLs are fixed).
+
+    Read-only: the same dict is handed to every request for this address.
+    """
     urls = {}
     for code in language_codes():
         with override(code):
             try:
-                url = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+                url = reverse(view_name, args=args, kwargs=dict(kwargs))
                 url += f"?{query}" if query else ""
-            except (AttributeError, NoReverseMatch):
+            except NoReverseMatch:
                 # Not a page of the public site (an error page): that language's home.
                 url = reverse("home")
         urls[code] = url
-    return urls, language_codes()
+    return urls
+
+
+@functools.cache
+def _choose_url(code):
+    return reverse("choose_language", kwargs={"code": code})
 
 
 @register.inclusion_tag("includes/_language_switcher.html", takes_context=True)
@@ -72,9 +90,7 @@ def language_switcher(context):
                 "code": code,
                 "name": get_language_info(code)["name_local"],
                 "url": urls[code],
-                "choose": reverse("choose_language", kwargs={"code": code})
-                + "?"
-                + urlencode({"next": urls[code]}),
+                "choose": f"{_choose_url(code)}?{urlencode({'next': urls[code]})}",
                 "current": code == current,
             }
             for code in language_codes()
