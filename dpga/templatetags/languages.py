@@ -43,9 +43,17 @@ def _page_languages(request, item):
     match = request.resolver_match  # as translate_url() would find it, found once
     if match is None:
         return _route_addresses(None, (), (), ""), language_codes()
-    kwargs = tuple(sorted(match.kwargs.items()))
-    query = request.META.get("QUERY_STRING", "")
-    return _route_addresses(match.view_name, tuple(match.args), kwargs, query), language_codes()
+    route = (
+        match.view_name,
+        tuple(match.args),
+        tuple(sorted(match.kwargs.items())),
+        request.META.get("QUERY_STRING", ""),
+    )
+    try:
+        hash(route)
+    except TypeError:  # a route given unhashable arguments (the sitemap's dict): not kept
+        return _route_addresses.__wrapped__(*route), language_codes()
+    return _route_addresses(*route), language_codes()
 
 
 @functools.lru_cache(maxsize=4096)
