@@ -194,11 +194,18 @@ class AnnouncementQuerySet(TranslatableQuerySet):
             matching_translations = matching_translations.filter(
                 Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
             )
-        matching_translation = Q(pk__in=matching_translations.values("announcement"))
         if connections[self.db].vendor == "postgresql":
             ranked = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="websearch")
+            # A UNION of the two sets of matches, not an OR: the originals are found
+            # through the GIN index instead of a scan of every row.
+            originals = Announcement.objects.filter(matching_original, search_document=ranked)
+            matches = (
+                originals.order_by()
+                .values("pk")
+                .union(matching_translations.order_by().values("announcement"))
+            )
             return (
-                self.filter((matching_original & Q(search_document=ranked)) | matching_translation)
+                self.filter(pk__in=matches)
                 .annotate(rank=SearchRank(F("search_document"), ranked))
                 .order_by("-rank", "-publish_at", "-pk")
             )
@@ -206,6 +213,7 @@ class AnnouncementQuerySet(TranslatableQuerySet):
             matching_original &= (
                 Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
             )
+        matching_translation = Q(pk__in=matching_translations.values("announcement"))
         return self.filter(matching_original | matching_translation)
 
     def fingerprint(self):
@@ -466,7 +474,8 @@ class Announcement(Translatable):
         older = published.older_than(self.publish_at, self.pk).newest_first()
         newer = published.newer_than(self.publish_at, self.pk).order_by("publish_at", "pk")
         # Scalar subqueries for the neighbours: primary-key lookups on every database.
-        wanted = Q(pk__in=[Subquery(older.values("pk")[:1]), Subquery(newer.values("pk")[:1])])
+        neighbours = Q(pk__in=[Subquery(older.values("pk")[:1]), Subquery(newer.values("pk")[:1])])
+        wanted = Announcement.objects.filter(neighbours).order_by().values("pk")
         shared_tags = Value(0)
         tag_ids = [tag.pk for tag in self.tags.all()]
         if tag_ids:
@@ -475,14 +484,19 @@ class Announcement(Translatable):
                 object_id=OuterRef("pk"),
                 tag_id__in=tag_ids,
             )
-            wanted |= Q(pk__in=older.filter(Exists(links)).values("pk")[:candidates])
+            nearest = older.filter(Exists(links)).values("pk")[:candidates]
+            # A UNION, not an OR: PostgreSQL looks both sets up by primary key
+            # instead of scanning the table for rows in either.
+            nearest = Announcement.objects.filter(pk__in=nearest).order_by().values("pk")
+            wanted = wanted.union(nearest)
             shared_tags = Subquery(
                 links.values("object_id").annotate(n=Count("pk")).values("n")[:1]
             )
         rows = (
-            Announcement.objects.filter(wanted)
+            Announcement.objects.filter(pk__in=wanted)
             .annotate(shared_tags=Coalesce(shared_tags, 0))
             .only("title", "slug", "publish_at", "language")
+            .order_by()
             .in_language()
         )
         here = (self.publish_at, self.pk)

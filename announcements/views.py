@@ -1,4 +1,4 @@
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import translation
@@ -131,10 +131,13 @@ class AnnouncementDetailView(DetailView):
         """
         queryset = (queryset or self.get_queryset()).in_language()
         slug, language = self.kwargs["slug"], queryset._translation_language
+        # Unordered, and this language's slug as a scalar subquery (the pair is unique):
+        # both sides of the OR are index lookups, at any size (PostgreSQL would
+        # otherwise walk the newest-first index through every published row).
+        queryset = queryset.order_by()
         in_language = AnnouncementTranslation.objects.filter(language=language, slug=slug)
-        candidates = list(
-            queryset.filter(Q(pk__in=in_language.values("announcement")) | Q(slug=slug))[:2]
-        )
+        translated = Subquery(in_language.values("announcement")[:1])
+        candidates = list(queryset.filter(Q(pk=translated) | Q(slug=slug))[:2])
         if not candidates:
             elsewhere = AnnouncementTranslation.objects.filter(slug=slug).values("announcement")
             candidates = list(queryset.filter(pk__in=elsewhere)[:1])
