@@ -75,10 +75,11 @@ class KeysetPaginator(Paginator):
 
     @cached_property
     def count(self):
-        if not self.keyset:
-            return super().count
         if self.index_key is None:
-            return self.page_index[0]
+            return self.page_index[0] if self.keyset else super().count
+        if not self.keyset:  # ranked search results: the count alone is kept
+            name, state = self._cache
+            return content_version.remember(f"{name}:count", self.object_list.count, state)
         return self._cached_part("count")
 
     def page_start(self, number):

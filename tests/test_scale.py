@@ -196,3 +196,13 @@ def test_a_full_home_page_is_light_and_has_no_render_blocking_script(client):
 def test_the_stylesheet_is_small():
     stylesheet = Path(__file__).resolve().parent.parent / "dpga" / "static" / "css" / "site.css"
     assert stylesheet.stat().st_size <= 15 * 1024
+
+
+def test_a_kept_search_count_follows_new_matches(client, settings):
+    settings.PAGE_CACHE_ENABLED = False  # the page index and counts are still kept
+    for i in range(11):
+        make_announcement(title=f"Water report {i}", slug=f"water-{i}")
+    assert "Page 1 of 2" in client.get("/search/?q=water").text
+    for i in range(11, 21):
+        make_announcement(title=f"Water report {i}", slug=f"water-{i}")
+    assert "Page 1 of 3" in client.get("/search/?q=water").text
