@@ -223,9 +223,12 @@ def test_deleting_an_announcement_shows_on_the_next_request(client, world):
 
 @pytest.fixture
 def noon():
-    """A frozen clock at local noon, far from midnight (when the content state renews)."""
-    today = timezone.localdate()
-    moment = timezone.make_aware(datetime.datetime.combine(today, datetime.time(12, 0)))
+    """A frozen clock at the next local noon, far from midnight (when the content state
+    renews), and after everything the test made before (made at the real time: the
+    clock must not go back past it, or that news would be in the future)."""
+    now = timezone.localtime()
+    day = now.date() + datetime.timedelta(days=now.time() >= datetime.time(12, 0))
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
     with time_machine.travel(moment, tick=False) as traveller:
         yield traveller
 
