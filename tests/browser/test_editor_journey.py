@@ -79,6 +79,10 @@ def test_editor_drafts_and_previews_then_publisher_publishes(
         "Draft preview: this announcement is not public."
     )
     expect(preview.get_by_role("img", name="A chart of the standard's parts.")).to_be_visible()
+    # Measured once the stylesheet and the picture have loaded (the click that got here
+    # does not wait for them; before the stylesheet the picture is as wide as its width
+    # attribute, not as the page lays it out).
+    preview.wait_for_load_state("load")
     # The browser picks a WebP rendition from the srcset, sharp at the width shown.
     shown = preview.locator('img[alt="A chart of the standard\'s parts."]').evaluate(
         "img => [img.currentSrc, img.naturalWidth, img.clientWidth * devicePixelRatio]"
