@@ -40,6 +40,7 @@ from taggit.utils import edit_string_for_tags
 
 from dpga import content_version, fragments, renditions
 from dpga.fields import PictureField
+from dpga.prepared import PreparedQuery
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions, one_revision
 from dpga.translations import Translatable, TranslatableQuerySet, Translation, current_language
@@ -83,15 +84,16 @@ def prefetch_for_listing(announcements):
 
 
 class AnnouncementQuerySet(TranslatableQuerySet):
-    def published(self):
-        """The one definition of public: live status and publish time passed.
+    def published(self, now=None):
+        """The one definition of public: live status and publish time passed
+        (`now`, the current time unless given).
 
         Written "not after now" rather than "at or before now": the same rows,
         but SQLite then takes a page's own bound (older_than(), pagination)
         as the index range instead of scanning down from now.
         """
         return self.filter(status=Announcement.Status.PUBLISHED).exclude(
-            publish_at__gt=timezone.now()
+            publish_at__gt=now or timezone.now()
         )
 
     def scheduled(self):
@@ -461,44 +463,22 @@ class Announcement(Translatable):
         created = self.created_at.astimezone(datetime.UTC).date()
         return f"tag:{settings.SITE_DOMAIN},{created.isoformat()}:announcement:{self.pk}"
 
-    def published_around(self, limit=3, candidates=RELATED_CANDIDATES):
+    def published_around(self, limit=3):
         """(previous, next, related) around this announcement, in one query.
 
         previous / next: the published announcements just before and after it.
         related: up to `limit` earlier published ones sharing the most of its
-        tags (newest first among equals), chosen among the nearest `candidates`
-        earlier ones sharing a tag -- one index walk back in time, so the cost
-        does not grow with the archive.
+        tags (newest first among equals), chosen among the nearest
+        RELATED_CANDIDATES earlier ones sharing a tag -- one index walk back in
+        time, so the cost does not grow with the archive. The query's SQL is
+        built once per process (see _around_query()).
         """
-        published = Announcement.objects.published()
-        older = published.older_than(self.publish_at, self.pk).newest_first()
-        newer = published.newer_than(self.publish_at, self.pk).order_by("publish_at", "pk")
-        # Scalar subqueries for the neighbours: primary-key lookups on every database.
-        neighbours = Q(pk__in=[Subquery(older.values("pk")[:1]), Subquery(newer.values("pk")[:1])])
-        wanted = Announcement.objects.filter(neighbours).order_by().values("pk")
-        shared_tags = Value(0)
-        tag_ids = [tag.pk for tag in self.tags.all()]
+        tag_ids = sorted(tag.pk for tag in self.tags.all())
+        values = {"now": timezone.now(), "publish_at": self.publish_at, "pk": self.pk}
         if tag_ids:
-            links = TaggedItem.objects.filter(
-                content_type=ContentType.objects.get_for_model(Announcement),
-                object_id=OuterRef("pk"),
-                tag_id__in=tag_ids,
-            )
-            nearest = older.filter(Exists(links)).values("pk")[:candidates]
-            # A UNION, not an OR: PostgreSQL looks both sets up by primary key
-            # instead of scanning the table for rows in either.
-            nearest = Announcement.objects.filter(pk__in=nearest).order_by().values("pk")
-            wanted = wanted.union(nearest)
-            shared_tags = Subquery(
-                links.values("object_id").annotate(n=Count("pk")).values("n")[:1]
-            )
-        rows = (
-            Announcement.objects.filter(pk__in=wanted)
-            .annotate(shared_tags=Coalesce(shared_tags, 0))
-            .only("title", "slug", "publish_at", "language")
-            .order_by()
-            .in_language()
-        )
+            content_type = ContentType.objects.get_for_model(Announcement)
+            values.update(tag_ids=tag_ids, content_type=content_type.pk)
+        rows = _AROUND(current_language(), **values)
         here = (self.publish_at, self.pk)
         earlier = sorted((a for a in rows if (a.publish_at, a.pk) < here), key=_newest_first)
         later = [a for a in rows if (a.publish_at, a.pk) > here]
@@ -677,6 +657,41 @@ class Announcement(Translatable):
             self.picture_width = self.picture_height = self.picture_bytes = None
             self.picture_type = ""
         return renditions.stale_names(old_source, old_data, self.picture.name, data)
+
+
+def _around_query(language, *, now, publish_at, pk, tag_ids=(), content_type=None):
+    """Announcement.published_around()'s query: previous, next and related candidates.
+
+    Each row has `shared_tags`, the number of the given tags it carries. Built
+    by a PreparedQuery: every value from the database is a parameter.
+    """
+    published = Announcement.objects.published(now)
+    older = published.older_than(publish_at, pk).newest_first()
+    newer = published.newer_than(publish_at, pk).order_by("publish_at", "pk")
+    # Scalar subqueries for the neighbours: primary-key lookups on every database.
+    neighbours = Q(pk__in=[Subquery(older.values("pk")[:1]), Subquery(newer.values("pk")[:1])])
+    wanted = Announcement.objects.filter(neighbours).order_by().values("pk")
+    shared_tags = Value(0)
+    if tag_ids:
+        links = TaggedItem.objects.filter(
+            content_type=content_type, object_id=OuterRef("pk"), tag_id__in=tag_ids
+        )
+        nearest = older.filter(Exists(links)).values("pk")[:RELATED_CANDIDATES]
+        # A UNION, not an OR: PostgreSQL looks both sets up by primary key
+        # instead of scanning the table for rows in either.
+        nearest = Announcement.objects.filter(pk__in=nearest).order_by().values("pk")
+        wanted = wanted.union(nearest)
+        shared_tags = Subquery(links.values("object_id").annotate(n=Count("pk")).values("n")[:1])
+    return (
+        Announcement.objects.filter(pk__in=wanted)
+        .annotate(shared_tags=Coalesce(shared_tags, 0))
+        .only("title", "slug", "publish_at", "language")
+        .order_by()
+        .in_language(language)
+    )
+
+
+_AROUND = PreparedQuery(_around_query)
 
 
 @receiver(post_delete, sender=Announcement)

@@ -97,12 +97,25 @@ class TranslatableQuerySet(models.QuerySet):
             or not issubclass(self._iterable_class, models.query.ModelIterable)
         ):
             return super()._fetch_all()
-        fields = self._shown_fields()
-        joined = self._with_translation_in(language, fields)
+        joined = self.fetching_queryset()
         joined._fetch_all()
         self._result_cache, self._prefetch_done = joined._result_cache, joined._prefetch_done
-        for obj in self._result_cache:
-            obj.show_in(language, self._shown_translation(obj, fields), fields)
+        self.show_fetched(self._result_cache)
+
+    def fetching_queryset(self):
+        """The queryset that fetches this one's instances: joined to the translation."""
+        if self._translation_language is None:
+            return self
+        return self._with_translation_in(self._translation_language, self._shown_fields())
+
+    def show_fetched(self, objs):
+        """Show instances fetched by fetching_queryset()'s SQL in this queryset's language."""
+        language = self._translation_language
+        if language is not None:
+            fields = self._shown_fields()
+            for obj in objs:
+                obj.show_in(language, self._shown_translation(obj, fields), fields)
+        return objs
 
     def _shown_fields(self):
         """The translated fields this queryset loads (all, or those only() names)."""

@@ -1,0 +1,93 @@
+"""Prepared queries (dpga/prepared.py): built once per shape, right for every value."""
+
+import datetime
+
+import pytest
+from django.db.models import Q
+from django.utils import timezone
+
+from announcements.models import Announcement, AnnouncementTranslation
+from dpga.prepared import PreparedQuery
+
+from .factories import make_announcement, make_draft
+
+pytestmark = pytest.mark.django_db
+
+
+class Counting:
+    """A builder that counts how often the ORM was asked to build the query."""
+
+    def __init__(self, build):
+        self.build, self.calls = build, 0
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        return self.build(*args, **kwargs)
+
+
+def published_titled(language, *, now, pks, prefix):
+    return (
+        Announcement.objects.published(now)
+        .filter(Q(pk__in=pks) | Q(title=prefix))
+        .order_by("pk")
+        .in_language(language)
+    )
+
+
+def test_the_sql_is_built_once_and_each_call_gets_its_own_rows():
+    one, two, three = (make_announcement(title=t) for t in ("One", "Two", "Three"))
+    build = Counting(published_titled)
+    query = PreparedQuery(build)
+    now = timezone.now()
+
+    def titles(**values):
+        return [a.title for a in query("en", **values)]
+
+    assert titles(now=now, pks=[one.pk, two.pk], prefix="Three") == ["One", "Two", "Three"]
+    assert titles(now=now, pks=[three.pk, one.pk], prefix="nothing") == ["One", "Three"]
+    assert build.calls == 1
+    # Another number of ids is another shape: built again, once.
+    assert titles(now=now, pks=[two.pk], prefix="One") == ["One", "Two"]
+    assert titles(now=now, pks=[three.pk], prefix="") == ["Three"]
+    assert build.calls == 2
+
+
+def test_a_time_value_is_passed_as_the_orm_would_pass_it():
+    story = make_announcement(title="Later", publish_at=timezone.now() - datetime.timedelta(hours=1))
+    query = PreparedQuery(published_titled)
+    before = story.publish_at - datetime.timedelta(seconds=1)
+    assert query("en", now=before, pks=[story.pk], prefix="") == []
+    assert [a.pk for a in query("en", now=story.publish_at, pks=[story.pk], prefix="")] == [
+        story.pk
+    ]
+
+
+def test_rows_are_what_the_queryset_itself_returns():
+    make_announcement(title="Open registry", tags=["Health"])
+    make_draft(title="Not public")
+    shown = make_announcement(title="Shown in French")
+    AnnouncementTranslation.objects.create(
+        announcement=shown, language="fr", title="Montré en français", slug="montre", summary="S"
+    )
+    pks = list(Announcement.objects.values_list("pk", flat=True))
+    now = timezone.now()
+    expected = list(published_titled("fr", now=now, pks=pks, prefix=""))
+    got = PreparedQuery(published_titled)("fr", now=now, pks=pks, prefix="")
+    assert [(a.pk, a.title, a.content_language, a.is_fallback) for a in got] == [
+        (a.pk, a.title, a.content_language, a.is_fallback) for a in expected
+    ]
+    assert "Montré en français" in [a.title for a in got]
+    assert {a.publish_at for a in got} == {a.publish_at for a in expected}  # aware datetimes
+
+
+def test_a_value_the_sql_does_not_carry_as_it_is_is_refused():
+    def containing(language, *, word):
+        return Announcement.objects.filter(title__icontains=word).in_language(language)
+
+    with pytest.raises(ValueError, match="not preparable"):
+        PreparedQuery(containing)("en", word="registry")
+
+
+def test_only_plain_values_can_be_prepared():
+    with pytest.raises(TypeError, match="float"):
+        PreparedQuery(published_titled)("en", now=timezone.now(), pks=[1.5], prefix="")
