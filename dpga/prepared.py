@@ -36,7 +36,9 @@ class PreparedQuery:
 
     def __call__(self, *shape, **values):
         names = sorted(values)
-        sizes = tuple(len(values[n]) if isinstance(values[n], list | tuple) else None for n in names)
+        sizes = tuple(
+            len(values[n]) if isinstance(values[n], list | tuple) else None for n in names
+        )
         key = (*shape, *zip(names, sizes, strict=True))
         prepared = self._prepared.get(key)
         if prepared is None:

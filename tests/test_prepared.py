@@ -53,7 +53,9 @@ def test_the_sql_is_built_once_and_each_call_gets_its_own_rows():
 
 
 def test_a_time_value_is_passed_as_the_orm_would_pass_it():
-    story = make_announcement(title="Later", publish_at=timezone.now() - datetime.timedelta(hours=1))
+    story = make_announcement(
+        title="Later", publish_at=timezone.now() - datetime.timedelta(hours=1)
+    )
     query = PreparedQuery(published_titled)
     before = story.publish_at - datetime.timedelta(seconds=1)
     assert query("en", now=before, pks=[story.pk], prefix="") == []
