@@ -43,6 +43,7 @@ from dpga.fields import PictureField
 from dpga.prepared import PreparedQuery
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions, one_revision
+from dpga.routes import route_url
 from dpga.translations import Translatable, TranslatableQuerySet, Translation, current_language
 
 logger = logging.getLogger(__name__)
@@ -398,7 +399,7 @@ class Announcement(Translatable):
             slug = self.slug
         else:
             slug = self.slug_in(language)
-        return reverse("announcements:detail", kwargs={"slug": slug})
+        return route_url("announcements:detail", slug=slug)
 
     def slug_in(self, language):
         """This announcement's slug in a language (the original's where untranslated)."""
@@ -471,14 +472,14 @@ class Announcement(Translatable):
         tags (newest first among equals), chosen among the nearest
         RELATED_CANDIDATES earlier ones sharing a tag -- one index walk back in
         time, so the cost does not grow with the archive. The query's SQL is
-        built once per process (see _around_query()).
+        built once per process (see _around_query()); at most limit + 2 rows.
         """
         tag_ids = sorted(tag.pk for tag in self.tags.all())
         values = {"now": timezone.now(), "publish_at": self.publish_at, "pk": self.pk}
         if tag_ids:
             content_type = ContentType.objects.get_for_model(Announcement)
             values.update(tag_ids=tag_ids, content_type=content_type.pk)
-        rows = _AROUND(current_language(), **values)
+        rows = _AROUND(current_language(), limit, **values)
         here = (self.publish_at, self.pk)
         earlier = sorted((a for a in rows if (a.publish_at, a.pk) < here), key=_newest_first)
         later = [a for a in rows if (a.publish_at, a.pk) > here]
@@ -659,11 +660,13 @@ class Announcement(Translatable):
         return renditions.stale_names(old_source, old_data, self.picture.name, data)
 
 
-def _around_query(language, *, now, publish_at, pk, tag_ids=(), content_type=None):
-    """Announcement.published_around()'s query: previous, next and related candidates.
+def _around_query(language, limit, *, now, publish_at, pk, tag_ids=(), content_type=None):
+    """Announcement.published_around()'s query: previous, next and the `limit` most related.
 
-    Each row has `shared_tags`, the number of the given tags it carries. Built
-    by a PreparedQuery: every value from the database is a parameter.
+    Related: among the nearest RELATED_CANDIDATES earlier ones sharing a tag,
+    those sharing the most (newest first among equals), ranked by the
+    database. Each row has `shared_tags`, the number of the given tags it
+    carries. Built by a PreparedQuery: every value from the database is a parameter.
     """
     published = Announcement.objects.published(now)
     older = published.older_than(publish_at, pk).newest_first()
@@ -676,12 +679,17 @@ def _around_query(language, *, now, publish_at, pk, tag_ids=(), content_type=Non
         links = TaggedItem.objects.filter(
             content_type=content_type, object_id=OuterRef("pk"), tag_id__in=tag_ids
         )
+        shared_tags = Subquery(links.values("object_id").annotate(n=Count("pk")).values("n")[:1])
         nearest = older.filter(Exists(links)).values("pk")[:RELATED_CANDIDATES]
+        best = (
+            Announcement.objects.filter(pk__in=nearest)
+            .annotate(shared=shared_tags)
+            .order_by("-shared", "-publish_at", "-pk")
+            .values("pk")[:limit]
+        )
         # A UNION, not an OR: PostgreSQL looks both sets up by primary key
         # instead of scanning the table for rows in either.
-        nearest = Announcement.objects.filter(pk__in=nearest).order_by().values("pk")
-        wanted = wanted.union(nearest)
-        shared_tags = Subquery(links.values("object_id").annotate(n=Count("pk")).values("n")[:1])
+        wanted = wanted.union(Announcement.objects.filter(pk__in=best).order_by().values("pk"))
     return (
         Announcement.objects.filter(pk__in=wanted)
         .annotate(shared_tags=Coalesce(shared_tags, 0))

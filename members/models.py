@@ -4,7 +4,6 @@ from django.db import models
 from django.db.models import ProtectedError, Q
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,6 +12,7 @@ from dpga import renditions
 from dpga.fields import PictureField
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions
+from dpga.routes import route_url
 from dpga.translations import Translatable, TranslatableQuerySet, Translation
 
 
@@ -113,7 +113,7 @@ class Member(Translatable):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("members:detail", kwargs={"slug": self.slug})
+        return route_url("members:detail", slug=self.slug)
 
     @property
     def logo_alt_text(self):
