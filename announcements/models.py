@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 from taggit.utils import edit_string_for_tags
 
 from dpga import content_version, fragments, renditions
@@ -453,10 +453,34 @@ class Announcement(Translatable):
             return list(self.tags.all())
 
     @property
+    def byline(self):
+        """The author's full name, or "" (from at_address()'s query when it came from there)."""
+        if "author_first_name" in self.__dict__:
+            names = (self.author_first_name or "", self.author_last_name or "")
+            return " ".join(names).strip()
+        return self.author.get_full_name() if self.author_id else ""
+
+    @property
     def author_name(self):
-        if self.author_id and self.author.get_full_name():
-            return self.author.get_full_name()
-        return settings.SITE_NAME
+        return self.byline or settings.SITE_NAME
+
+    @classmethod
+    def at_address(cls, slug, language, *, drafts=False):
+        """The announcement whose address in `language` ends in `slug`, or None.
+
+        That language's slug or the original's; should another announcement's
+        original slug be the same as this language's slug of one, the latter
+        wins. Published ones only, unless `drafts`. Shown in `language`, with
+        its byline and tags (tag_list). Two prepared queries.
+        """
+        values = {"slug": slug} if drafts else {"slug": slug, "now": timezone.now()}
+        candidates = _AT_ADDRESS(language, drafts, **values)
+        if not candidates:
+            return None
+        found = min(candidates, key=lambda a: (a.slug != slug, a.content_language != language))
+        content_type = ContentType.objects.get_for_model(Announcement)
+        found.listed_tags = _TAGS_OF(content_type=content_type.pk, pk=found.pk)
+        return found
 
     @property
     def feed_id(self):
@@ -474,7 +498,7 @@ class Announcement(Translatable):
         time, so the cost does not grow with the archive. The query's SQL is
         built once per process (see _around_query()); at most limit + 2 rows.
         """
-        tag_ids = sorted(tag.pk for tag in self.tags.all())
+        tag_ids = sorted(tag.pk for tag in self.tag_list)
         values = {"now": timezone.now(), "publish_at": self.publish_at, "pk": self.pk}
         if tag_ids:
             content_type = ContentType.objects.get_for_model(Announcement)
@@ -700,6 +724,35 @@ def _around_query(language, limit, *, now, publish_at, pk, tag_ids=(), content_t
 
 
 _AROUND = PreparedQuery(_around_query)
+
+
+def _at_address_query(language, drafts, *, slug, now=None):
+    """Announcement.at_address()'s query: unordered, and this language's slug as a
+    scalar subquery (the pair is unique), so both sides of the OR are index
+    lookups at any size (PostgreSQL would otherwise walk the newest-first
+    index through every published row)."""
+    announcements = Announcement.objects.all() if drafts else Announcement.objects.published(now)
+    in_language = AnnouncementTranslation.objects.filter(language=language, slug=slug)
+    translated = Subquery(in_language.values("announcement")[:1])
+    return (
+        announcements.filter(Q(pk=translated) | Q(slug=slug))
+        .annotate(
+            author_first_name=F("author__first_name"), author_last_name=F("author__last_name")
+        )
+        .order_by()
+        .in_language(language)[:2]
+    )
+
+
+def _tags_of_query(*, content_type, pk):
+    """An item's tags, in the order they were given (as a prefetch of `tags` has them)."""
+    return Tag.objects.filter(
+        taggit_taggeditem_items__content_type=content_type, taggit_taggeditem_items__object_id=pk
+    ).order_by("taggit_taggeditem_items__pk")
+
+
+_AT_ADDRESS = PreparedQuery(_at_address_query)
+_TAGS_OF = PreparedQuery(_tags_of_query)
 
 
 @receiver(post_delete, sender=Announcement)

@@ -1,4 +1,3 @@
-from django.db.models import Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import translation
@@ -6,6 +5,8 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 from taggit.models import Tag
+
+from dpga.translations import current_language
 
 from .feeds import feed_links
 from .forms import SearchForm
@@ -116,35 +117,24 @@ class AnnouncementDetailView(DetailView):
     template_name = "announcements/detail.html"
     context_object_name = "announcement"
 
-    def get_queryset(self):
-        if self.request.user.has_perm("announcements.change_announcement"):
-            announcements = Announcement.objects.all()
-        else:
-            announcements = Announcement.objects.published()
-        return announcements.select_related("author").prefetch_related("tags")
-
     def get_object(self, queryset=None):
         """The announcement whose slug in this language, or whose original slug, is asked for.
 
         Any other slug it has (another language's) is found too, and answered
         with a redirect to this language's address (see get()).
         """
-        queryset = (queryset or self.get_queryset()).in_language()
-        slug, language = self.kwargs["slug"], queryset._translation_language
-        # Unordered, and this language's slug as a scalar subquery (the pair is unique):
-        # both sides of the OR are index lookups, at any size (PostgreSQL would
-        # otherwise walk the newest-first index through every published row).
-        queryset = queryset.order_by()
-        in_language = AnnouncementTranslation.objects.filter(language=language, slug=slug)
-        translated = Subquery(in_language.values("announcement")[:1])
-        candidates = list(queryset.filter(Q(pk=translated) | Q(slug=slug))[:2])
-        if not candidates:
+        slug, language = self.kwargs["slug"], current_language()
+        drafts = self.request.user.has_perm("announcements.change_announcement")
+        found = Announcement.at_address(slug, language, drafts=drafts)
+        if found is None:
+            announcements = (
+                Announcement.objects.all() if drafts else Announcement.objects.published()
+            )
             elsewhere = AnnouncementTranslation.objects.filter(slug=slug).values("announcement")
-            candidates = list(queryset.filter(pk__in=elsewhere)[:1])
-        if not candidates:
+            found = announcements.filter(pk__in=elsewhere).in_language(language).first()
+        if found is None:
             raise Http404(_("No announcement at this address."))
-        # This language's own slug first, should another announcement's original share it.
-        return min(candidates, key=lambda a: (a.slug != slug, a.content_language != language))
+        return found
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -160,7 +150,7 @@ class AnnouncementDetailView(DetailView):
         announcement = self.object
         previous_announcement, next_announcement, related = announcement.published_around()
         return super().get_context_data(
-            tags=list(announcement.tags.all()),
+            tags=announcement.tag_list,
             members=list(announcement.members.listed()),
             previous_announcement=previous_announcement,
             next_announcement=next_announcement,

@@ -221,8 +221,8 @@ def news_article_ld(request, announcement, members=()):
     """An announcement as a schema.org NewsArticle."""
     image = announcement_picture_image(request, announcement)
     url = absolute(request, announcement.get_absolute_url())
-    if announcement.author_id and announcement.author.get_full_name():
-        author = {"@type": "Person", "name": announcement.author.get_full_name()}
+    if announcement.byline:
+        author = {"@type": "Person", "name": announcement.byline}
     else:
         author = alliance_ld(request, full=False)
     data = {
@@ -246,7 +246,7 @@ def news_article_ld(request, announcement, members=()):
         "publisher": alliance_ld(request),
         "inLanguage": get_language() or settings.LANGUAGE_CODE,
     }
-    keywords = [tag.name for tag in announcement.tags.all()]
+    keywords = [tag.name for tag in announcement.tag_list]
     if keywords:
         data["keywords"] = keywords
     if members:

@@ -45,7 +45,7 @@ def share_tags(context, title=None, description=None, announcement=None, member=
         "image": image,
         "announcement": announcement,
         "modified": seo.modified_at(announcement) if announcement is not None else None,
-        "tags": list(announcement.tags.all()) if announcement is not None else [],
+        "tags": announcement.tag_list if announcement is not None else [],
         "og_type": "article" if announcement is not None else "website",
         "large_card": bool(image.width and image.width >= 600),
     }
