@@ -22,7 +22,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete
@@ -79,8 +78,16 @@ def _newest_first(announcement):
 
 
 def prefetch_for_listing(announcements):
-    """for_listing()'s prefetch, for announcements fetched some other way."""
-    prefetch_related_objects(announcements, *LISTING_PREFETCH)
+    """for_listing()'s prefetch (each one's tags as `listed_tags`), for announcements
+    fetched some other way: one prepared query for all of them."""
+    if announcements:
+        content_type = ContentType.objects.get_for_model(Announcement)
+        pks = sorted({announcement.pk for announcement in announcements})
+        by_item = {pk: [] for pk in pks}
+        for tag in _TAGS_OF_MANY(content_type=content_type.pk, pks=pks):
+            by_item[tag.item].append(tag)
+        for announcement in announcements:
+            announcement.listed_tags = list(by_item[announcement.pk])
     return announcements
 
 
@@ -133,22 +140,35 @@ class AnnouncementQuerySet(TranslatableQuerySet):
     def newest_first(self):
         return self.order_by("-publish_at", "-pk")
 
-    def for_listing(self):
+    def for_listing(self, now=None):
         """Published, newest first, with what a list card shows, in the active language."""
-        return self.published().newest_first().as_cards()
+        return self.published(now).newest_first().as_cards()
 
     def as_cards(self):
         """What a list card shows (not the body), with its tags, in the active language."""
-        return self.defer(*CARD_OMITS).prefetch_related(*LISTING_PREFETCH).in_language()
+        cards = self.defer(*CARD_OMITS).in_language()
+        cards._tag_lists = True
+        return cards
 
-    def tagged(self, tag_slug):
+    # Fetched instances get `listed_tags` (prefetch_for_listing(), one prepared query).
+    _tag_lists = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._tag_lists = self._tag_lists
+        return clone
+
+    def show_fetched(self, objs):
+        objs = super().show_fetched(objs)
+        return prefetch_for_listing(objs) if self._tag_lists else objs
+
+    def tagged(self, tag_slug, content_type=None):
         # A correlated EXISTS, not a join: the database walks the newest-first
         # index and tests each row, instead of sorting every item of the tag
         # (and taggit's object_id is an integer where the primary key is a bigint).
+        content_type = content_type or ContentType.objects.get_for_model(self.model).pk
         items = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(self.model),
-            object_id=OuterRef("pk"),
-            tag__slug=tag_slug,
+            content_type=content_type, object_id=OuterRef("pk"), tag__slug=tag_slug
         )
         return self.filter(Exists(items))
 
@@ -752,7 +772,22 @@ def _tags_of_query(*, content_type, pk):
 
 
 _AT_ADDRESS = PreparedQuery(_at_address_query)
+
+
+def _tags_of_many_query(*, content_type, pks):
+    """The tags of several items, each with the `item` it belongs to, in the order given."""
+    return (
+        Tag.objects.filter(
+            taggit_taggeditem_items__content_type=content_type,
+            taggit_taggeditem_items__object_id__in=pks,
+        )
+        .annotate(item=F("taggit_taggeditem_items__object_id"))
+        .order_by("taggit_taggeditem_items__pk")
+    )
+
+
 _TAGS_OF = PreparedQuery(_tags_of_query)
+_TAGS_OF_MANY = PreparedQuery(_tags_of_many_query)
 
 
 @receiver(post_delete, sender=Announcement)

@@ -11,9 +11,11 @@ first key, newest first, limited to a page.
 from django.core.paginator import Paginator
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from dpga import content_version
+from dpga.prepared import PreparedQuery
 
 KEYSET_ORDERING = (("-publish_at", "-pk"), ("-publish_at", "-id"))
 # Page starts are cached in chunks of this many pages.
@@ -30,6 +32,7 @@ class KeysetPaginator(Paginator):
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         self.index_key = kwargs.pop("index_key", None)
+        self.prepared = kwargs.pop("prepared", None)
         super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
         ordering = tuple(getattr(object_list, "query", None) and object_list.query.order_by or ())
         self.keyset = ordering in KEYSET_ORDERING and not orphans
@@ -96,7 +99,34 @@ class KeysetPaginator(Paginator):
         if not self.count:
             return self._get_page(self.object_list.none(), number, self)
         publish_at, pk = self.page_start(number)
-        rows = self.object_list.filter(publish_at__lte=publish_at).filter(
-            Q(publish_at__lt=publish_at) | Q(pk__lte=pk)
-        )  # the page's first row and every older one
-        return self._get_page(rows[: self.per_page], number, self)
+        if self.prepared is None or self.index_key is None:
+            rows = _from(self.object_list, publish_at, pk)[: self.per_page]
+        else:
+            rows = self._prepared_rows(publish_at, pk)
+        return self._get_page(rows, number, self)
+
+    def _prepared_rows(self, publish_at, pk):
+        """The page's rows from SQL built once per list (see dpga.prepared).
+
+        ``prepared`` is (build, values): build(now, **values) makes the list's
+        queryset, as the view does, and values are what it depends on beyond
+        what ``index_key`` names (a member's id, say).
+        """
+        build, values = self.prepared
+
+        def query(_list_name, *, now, start_at, start_pk, **values):
+            return _from(build(now, **values), start_at, start_pk)[: self.per_page]
+
+        list_name, _state = self._cache  # a digest of index_key and per_page
+        values = {"now": timezone.now(), "start_at": publish_at, "start_pk": pk, **values}
+        return _PAGES.run((list_name,), query, values)
+
+
+def _from(rows, publish_at, pk):
+    """The row (publish_at, pk) and every older one, newest first: an index range."""
+    return rows.filter(publish_at__lte=publish_at).filter(
+        Q(publish_at__lt=publish_at) | Q(pk__lte=pk)
+    )
+
+
+_PAGES = PreparedQuery(max_shapes=2000)

@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import translation
@@ -25,8 +26,21 @@ class PublishedMixin:
     context_object_name = "announcements"
     paginator_class = KeysetPaginator
 
+    # A page's rows come from SQL built once per list (see KeysetPaginator): only
+    # for lists made by published_list() alone (not archives' date ranges, not
+    # searches, whose every query would be a list of its own).
+    prepared_pages = True
+
     def get_queryset(self):
-        return Announcement.objects.for_listing()
+        return self.published_list(None, **self.list_values())
+
+    def published_list(self, now, **values):
+        """The news this page lists, published at `now` (narrower lists filter it)."""
+        return Announcement.objects.for_listing(now)
+
+    def list_values(self):
+        """What, beyond the address, the list depends on: published_list()'s arguments."""
+        return {}
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         """Pages found by key, not OFFSET; the page index is cached per list."""
@@ -36,6 +50,8 @@ class PublishedMixin:
             sorted(self.kwargs.items()),
             sorted((k, v) for k, v in self.request.GET.lists() if k != self.page_kwarg),
         )
+        if self.prepared_pages:
+            kwargs["prepared"] = (self.published_list, self.list_values())
         return super().get_paginator(
             queryset, per_page, orphans, allow_empty_first_page, index_key=index_key, **kwargs
         )
@@ -47,6 +63,7 @@ class AnnouncementListView(PublishedMixin, ListView):
 
 class YearArchiveView(PublishedMixin, YearArchiveView):
     template_name = "announcements/archive_year.html"
+    prepared_pages = False  # the year's range is added to get_queryset()'s list
     make_object_list = True
     allow_empty = False
 
@@ -60,6 +77,7 @@ class YearArchiveView(PublishedMixin, YearArchiveView):
 
 class MonthArchiveView(PublishedMixin, MonthArchiveView):
     template_name = "announcements/archive_month.html"
+    prepared_pages = False
     month_format = "%m"
     allow_empty = False
 
@@ -81,7 +99,14 @@ class TagView(PublishedMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return super().get_queryset().tagged(self.tag.slug)
+        return super().get_queryset()
+
+    def list_values(self):
+        content_type = ContentType.objects.get_for_model(Announcement)
+        return {"tag": self.tag.slug, "content_type": content_type.pk}
+
+    def published_list(self, now, *, tag, content_type):
+        return super().published_list(now).tagged(tag, content_type)
 
     def get_context_data(self, **kwargs):
         feeds = feed_links(
@@ -92,6 +117,7 @@ class TagView(PublishedMixin, ListView):
 
 class SearchView(PublishedMixin, ListView):
     template_name = "announcements/search.html"
+    prepared_pages = False
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET or None)

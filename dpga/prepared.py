@@ -17,24 +17,40 @@ strings, aware datetimes, or lists of integers (whose length is part of the
 shape). Everything that comes from the database -- ids included -- must be
 passed as a value, never baked into ``build``, so a prepared query never goes
 stale. Instances of a translatable model come out shown in the language the
-queryset asked for, as from the queryset itself (``in_language()``).
+queryset asked for, as from the queryset itself (``in_language()``), with its
+``prefetch_related()`` lookups done.
 """
 
 import datetime
 import itertools
+import weakref
 
 from django.db import connections
+from django.db.models import prefetch_related_objects
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 
 _PROBE_INT = 1_987_000_000  # far from any id or count this site will ever hold
 _PROBE_TIME = datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
 
 
 class PreparedQuery:
-    def __init__(self, build):
+    """`build` makes the queryset; at most `max_shapes` shapes are kept (the oldest go)."""
+
+    def __init__(self, build=None, *, max_shapes=1000):
         self.build = build
+        self.max_shapes = max_shapes
         self._prepared = {}
+        _ALL.add(self)
 
     def __call__(self, *shape, **values):
+        return self.run(shape, self.build, values)
+
+    def run(self, shape, build, values):
+        """Rows for `values`; `build` is called (with probes) only for a shape not seen yet.
+
+        The caller promises that `shape` decides everything else `build` puts in the SQL.
+        """
         names = sorted(values)
         sizes = tuple(
             len(values[n]) if isinstance(values[n], list | tuple) else None for n in names
@@ -42,12 +58,26 @@ class PreparedQuery:
         key = (*shape, *zip(names, sizes, strict=True))
         prepared = self._prepared.get(key)
         if prepared is None:
-            prepared = self._prepared[key] = _Prepared(self.build, shape, values)
+            prepared = _Prepared(build, shape, values)
+            while len(self._prepared) >= self.max_shapes:
+                del self._prepared[next(iter(self._prepared))]
+            self._prepared[key] = prepared
         return prepared.run(values)
 
     def clear(self):
-        """Forget every prepared shape (tests that rebuild the schema)."""
+        """Forget every prepared shape."""
         self._prepared.clear()
+
+
+_ALL = weakref.WeakSet()
+
+
+@receiver(post_migrate)
+def forget_prepared_queries(**kwargs):
+    """After migrations or a flush (tests), ids such as content types' may differ:
+    every query is prepared again, as Django's own content-type cache is cleared."""
+    for query in list(_ALL):
+        query.clear()
 
 
 class _Prepared:
@@ -57,6 +87,7 @@ class _Prepared:
         queryset = build(*shape, **probes)
         self.model, self.using = queryset.model, queryset.db
         self.show = getattr(queryset, "show_fetched", lambda objs: objs)
+        self.prefetch = queryset._prefetch_related_lookups
         fetching = getattr(queryset, "fetching_queryset", lambda: queryset)()
         self.sql, params = fetching.query.get_compiler(using=self.using).as_sql()
         operations = connections[self.using].ops
@@ -92,6 +123,8 @@ class _Prepared:
             value = values[name] if index is None else values[name][index]
             params[position] = adapt(value)
         rows = list(self.model.objects.raw(self.sql, params).using(self.using))
+        if self.prefetch:
+            prefetch_related_objects(rows, *self.prefetch)
         return self.show(rows)
 
 

@@ -109,7 +109,8 @@ class TranslatableQuerySet(models.QuerySet):
         return self._with_translation_in(self._translation_language, self._shown_fields())
 
     def show_fetched(self, objs):
-        """Show instances fetched by fetching_queryset()'s SQL in this queryset's language."""
+        """Finish instances fetched by fetching_queryset()'s SQL: shown in this
+        queryset's language (subclasses attach more)."""
         language = self._translation_language
         if language is not None:
             fields = self._shown_fields()

@@ -39,7 +39,13 @@ class MemberDetailView(PublishedMixin, ListView):
         self.member = get_object_or_404(
             Member.objects.listed().in_language(), slug=self.kwargs["slug"]
         )
-        return super().get_queryset().about(self.member)
+        return super().get_queryset()
+
+    def list_values(self):
+        return {"member": self.member.pk}
+
+    def published_list(self, now, *, member):
+        return super().published_list(now).about(member)
 
     def get_context_data(self, **kwargs):
         feeds = feed_links(

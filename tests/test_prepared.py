@@ -3,13 +3,15 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.db.models import Q
+from django.db.models.signals import post_migrate
 from django.utils import timezone
 
 from announcements.models import Announcement, AnnouncementTranslation
 from dpga.prepared import PreparedQuery
 
-from .factories import make_announcement, make_draft
+from .factories import make_announcement, make_draft, make_member, make_scheduled
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +95,53 @@ def test_a_value_the_sql_does_not_carry_as_it_is_is_refused():
 def test_only_plain_values_can_be_prepared():
     with pytest.raises(TypeError, match="float"):
         PreparedQuery(published_titled)("en", now=timezone.now(), pks=[1.5], prefix="")
+
+
+# Pages of lists, from prepared SQL (announcements/pagination.py) -------------------
+
+
+@pytest.fixture
+def rendered(settings):
+    settings.PAGE_CACHE_ENABLED = False  # every request renders, from the prepared queries
+
+
+def test_a_member_given_the_address_of_another_lists_its_own_news(client, rendered):
+    first = make_member(slug="unicef", name="UNICEF")
+    make_announcement(title="About the first", members=[first])
+    assert "About the first" in client.get("/members/unicef/").text
+    first.slug = "unicef-before"
+    first.save()
+    second = make_member(slug="unicef", name="UNICEF")
+    make_announcement(title="About the second", members=[second])
+    page = client.get("/members/unicef/").text
+    assert "About the second" in page and "About the first" not in page
+
+
+def test_a_tag_page_lists_only_that_tag_and_each_card_its_own_tags(client, rendered):
+    make_announcement(title="Health story", tags=["Health", "Data"])
+    make_announcement(title="Water story", tags=["Water"])
+    health = client.get("/news/tags/health/").text
+    assert "Health story" in health and "Water story" not in health
+    water = client.get("/news/tags/water/").text
+    assert "Water story" in water and "Health story" not in water
+    assert 'href="/news/tags/data/"' in health and 'href="/news/tags/data/"' not in water
+
+
+def test_scheduled_news_appears_on_the_list_when_its_time_comes(client, rendered, time_machine):
+    make_announcement(title="Already out")
+    make_scheduled(title="Coming soon", hours_ahead=1)
+    assert "Coming soon" not in client.get("/news/").text
+    time_machine.move_to(timezone.now() + datetime.timedelta(hours=2))
+    page = client.get("/news/").text
+    assert "Coming soon" in page and "Already out" in page
+
+
+def test_prepared_queries_are_forgotten_when_the_database_is_migrated_or_flushed():
+    query = PreparedQuery(published_titled)
+    query("en", now=timezone.now(), pks=[1], prefix="")
+    assert query._prepared
+    app = apps.get_app_config("announcements")
+    post_migrate.send(
+        sender=app, app_config=app, verbosity=0, interactive=False, using="default", apps=apps
+    )
+    assert not query._prepared
