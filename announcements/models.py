@@ -43,7 +43,13 @@ from dpga.prepared import PreparedQuery
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions, one_revision
 from dpga.routes import route_url
-from dpga.translations import Translatable, TranslatableQuerySet, Translation, current_language
+from dpga.translations import (
+    Translatable,
+    TranslatableQuerySet,
+    Translation,
+    current_language,
+    language_codes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -421,13 +427,31 @@ class Announcement(Translatable):
             slug = self.slug_in(language)
         return route_url("announcements:detail", slug=slug)
 
-    def slug_in(self, language):
-        """This announcement's slug in a language (the original's where untranslated)."""
+    def slug_in(self, language, slugs=None):
+        """This announcement's slug in a language (the original's where untranslated).
+
+        `slugs`: its translations' slugs by language, when already fetched.
+        """
         if language != self.language:
-            for translation in self.translations.all():
-                if translation.language == language:
-                    return translation.slug
+            if slugs is None:
+                slugs = {t.language: t.slug for t in self.translations.all()}
+            if language in slugs:
+                return slugs[language]
         return self.original_slug
+
+    def listed_members(self):
+        """The listed members this announcement is about: one prepared query."""
+        return _LISTED_MEMBERS(pk=self.pk, today=timezone.localdate())
+
+    def addresses(self):
+        """(its address in each language, the languages its text exists in), for the
+        language switcher and hreflang links: one prepared query."""
+        slugs = {t.language: t.slug for t in _TRANSLATION_SLUGS(pk=self.pk)}
+        urls = {}
+        for code in language_codes():
+            with override(code):
+                urls[code] = route_url("announcements:detail", slug=self.slug_in(code, slugs))
+        return urls, self.available_languages(slugs)
 
     @property
     def original_slug(self):
@@ -786,6 +810,14 @@ def _tags_of_many_query(*, content_type, pks):
     )
 
 
+_TRANSLATION_SLUGS = PreparedQuery(
+    lambda *, pk: AnnouncementTranslation.objects.filter(announcement=pk).only("language", "slug")
+)
+_LISTED_MEMBERS = PreparedQuery(
+    lambda *, pk, today: Announcement.members.field.related_model.objects.listed(today).filter(
+        announcements=pk
+    )
+)
 _TAGS_OF = PreparedQuery(_tags_of_query)
 _TAGS_OF_MANY = PreparedQuery(_tags_of_many_query)
 

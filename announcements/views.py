@@ -177,7 +177,7 @@ class AnnouncementDetailView(DetailView):
         previous_announcement, next_announcement, related = announcement.published_around()
         return super().get_context_data(
             tags=announcement.tag_list,
-            members=list(announcement.members.listed()),
+            members=announcement.listed_members(),
             previous_announcement=previous_announcement,
             next_announcement=next_announcement,
             related=related,

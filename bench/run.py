@@ -13,8 +13,9 @@
    (installed from Debian's packages when missing): first with the page cache,
    then with the page cache off ("first render": list cards come from the
    fragment cache, kept by what they show, as after a content change), then
-   with the fragment cache off too ("nothing kept"). Each phase measures the
-   baseline too: a view returning a fixed small response through the same stack.
+   with the fragment cache off too ("nothing kept"). Each URL is measured
+   between two runs of the baseline (a view returning a fixed small response
+   through the same stack), and its ratio is to their mean.
 4. Prints the table and the targets, and writes both to bench-results/.
 
 Load is only ever sent to 127.0.0.1.
@@ -307,13 +308,33 @@ def warm_up(server, path, headers=()):
 
 
 def measure(server, wrk, rows, args):
+    """Each URL between two runs of the baseline: its ratio is to their mean.
+
+    The machine's speed drifts over a phase (a shared 2-core machine: ±20 % in a
+    minute); a baseline measured next to each URL keeps that drift out of the ratios.
+    """
+    baseline_path = "/_bench/baseline/"
+    warm_up(server, baseline_path)
+    baselines = [run_wrk(wrk, server.url(baseline_path), args)]
     results = []
     for name, path, headers in rows:
+        if path == baseline_path:
+            continue
         warm_up(server, path, headers)
         figures = run_wrk(wrk, server.url(path), args, headers)
-        results.append({"name": name, "path": path, **figures})
-        print(f"  {name:<38} {figures['rps']:>9.1f} req/s  p50 {figures['p50_ms']:.2f} ms")
-    return results
+        baselines.append(run_wrk(wrk, server.url(baseline_path), args))
+        around = (baselines[-2]["rps"] + baselines[-1]["rps"]) / 2
+        results.append({"name": name, "path": path, **figures, "baseline_rps": around})
+        print(
+            f"  {name:<38} {figures['rps']:>9.1f} req/s  p50 {figures['p50_ms']:.2f} ms"
+            f"  (baseline {around:.0f} req/s)"
+        )
+    mean = {
+        key: sum(b[key] for b in baselines) / len(baselines) for key in ("rps", "p50_ms", "p99_ms")
+    }
+    baseline = {"name": "baseline", "path": baseline_path, **baselines[0], **mean}
+    baseline["baseline_rps"] = mean["rps"]
+    return [baseline, *results]
 
 
 # ----------------------------------------------------------------------------
@@ -333,7 +354,6 @@ def machine():
 
 
 def table(phase, results, queries):
-    baseline = next(r for r in results if r["name"] == "baseline")
     cached = phase.startswith("Cached")
     lines = [
         f"### {phase}",
@@ -350,7 +370,7 @@ def table(phase, results, queries):
         else:
             query_text = str(q["queries_render"])
         flag = "" if not r["non_2xx_3xx"] else f" ({r['non_2xx_3xx']} errors)"
-        r["ratio"] = r["rps"] / baseline["rps"]
+        r["ratio"] = r["rps"] / r["baseline_rps"]
         size = "–" if "304" in r["name"] else q.get("bytes", "–")
         lines.append(
             f"| {r['name']} `{r['path']}`{flag} | {r['rps']:.0f} | {r['p50_ms']:.2f} | "
@@ -466,9 +486,11 @@ def main():
         [
             f"## Benchmark: {args.n} announcements, {database}, {cache_kind}",
             f"Machine: {machine()}. gunicorn {args.workers} sync workers; wrk 1 thread, "
-            f"{args.connections} connections, {args.duration}s per URL. Ratio = req/s ÷ the "
-            "baseline's req/s in the same phase. Queries per request: served from the page "
-            "cache (and the first request after a content change), or rendered.",
+            f"{args.connections} connections, {args.duration}s per URL. Each URL is measured "
+            "between two runs of the baseline; its ratio = its req/s ÷ their mean (the "
+            "baseline row: the mean of all the phase's baseline runs). Queries per request: "
+            "served from the page cache (and the first request after a content change), or "
+            "rendered.",
             table("Cached (page cache on)", cached, queries),
             table("First render (page cache off; cards kept by what they show)", cold, queries),
             table("Nothing kept (page cache and fragment cache off)", bare, queries),

@@ -13,8 +13,8 @@ instances, field converters and annotations as usual).
 
 ``shape`` arguments are part of the SQL's structure (a language that decides a
 join, a limit) and part of the cache key. ``values`` are data: integers,
-strings, aware datetimes, or lists of integers (whose length is part of the
-shape). Everything that comes from the database -- ids included -- must be
+strings, dates, aware datetimes, or lists of integers (whose length is part
+of the shape). Everything that comes from the database -- ids included -- must be
 passed as a value, never baked into ``build``, so a prepared query never goes
 stale. Instances of a translatable model come out shown in the language the
 queryset asked for, as from the queryset itself (``in_language()``), with its
@@ -132,11 +132,13 @@ def _probe(value, counter):
     """A value of the same kind as `value`, that no real data can equal."""
     if isinstance(value, list | tuple):
         return [_probe(item, counter) for item in value]
-    if isinstance(value, bool) or not isinstance(value, int | str | datetime.datetime):
+    if isinstance(value, bool) or not isinstance(value, int | str | datetime.date):
         raise TypeError(f"Cannot prepare a query on {type(value).__name__} values: {value!r}")
     n = next(counter)
     if isinstance(value, datetime.datetime):
         return _PROBE_TIME + datetime.timedelta(seconds=n)
+    if isinstance(value, datetime.date):
+        return _PROBE_TIME.date() + datetime.timedelta(days=n)
     if isinstance(value, str):
         return f"\x1fprobe-{n}\x1f"
     return _PROBE_INT + n
@@ -146,6 +148,8 @@ def _adapters(value, operations):
     """How the ORM may have passed `value` on to the database (as it is, or adapted)."""
     if isinstance(value, datetime.datetime):
         return [lambda v: v, operations.adapt_datetimefield_value]
+    if isinstance(value, datetime.date):
+        return [lambda v: v, operations.adapt_datefield_value]
     return [lambda v: v]
 
 

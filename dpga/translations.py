@@ -200,9 +200,14 @@ class Translatable(models.Model):
         self.is_fallback = translation is None and language != self.language
         self.requested_language = language
 
-    def available_languages(self):
-        """The original's language and those of its translations, in settings' order."""
-        present = {self.language, *(t.language for t in self.translations.all())}
+    def available_languages(self, translated=None):
+        """The original's language and those of its translations, in settings' order.
+
+        `translated`: the translations' languages, when already fetched.
+        """
+        if translated is None:
+            translated = [t.language for t in self.translations.all()]
+        present = {self.language, *translated}
         return [code for code in language_codes() if code in present]
 
     def clean(self):

@@ -17,9 +17,9 @@ from dpga.translations import Translatable, TranslatableQuerySet, Translation
 
 
 class MemberQuerySet(TranslatableQuerySet):
-    def listed(self):
-        """Members shown to the public: they have joined and not left."""
-        today = timezone.localdate()
+    def listed(self, today=None):
+        """Members shown to the public: they have joined and not left (by `today`)."""
+        today = today or timezone.localdate()
         return self.filter(joined_on__lte=today).filter(
             Q(left_on__isnull=True) | Q(left_on__gt=today)
         )

@@ -145,3 +145,31 @@ def test_prepared_queries_are_forgotten_when_the_database_is_migrated_or_flushed
         sender=app, app_config=app, verbosity=0, interactive=False, using="default", apps=apps
     )
     assert not query._prepared
+
+
+def test_a_member_that_leaves_drops_off_the_announcement_page_the_next_day(
+    client, rendered, time_machine
+):
+    leaving = make_member(
+        slug="leaving",
+        name="Leaving Org",
+        left_on=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    make_announcement(title="About them", slug="about-them", members=[leaving])
+    assert 'href="/members/leaving/"' in client.get("/news/about-them/").text
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=2))
+    assert 'href="/members/leaving/"' not in client.get("/news/about-them/").text
+
+
+def test_each_language_has_its_own_address_in_the_switcher(client, rendered):
+    story = make_announcement(title="Open registry", slug="open-registry")
+    AnnouncementTranslation.objects.create(
+        announcement=story,
+        language="fr",
+        title="Registre ouvert",
+        slug="registre-ouvert",
+        summary="S",
+    )
+    page = client.get("/news/open-registry/").text
+    assert 'hreflang="fr" href="http://testserver/fr/news/registre-ouvert/"' in page
+    assert 'hreflang="de"' not in page  # no German text: no German alternate

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
-from django.db.models import prefetch_related_objects
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language_info, override
 
@@ -33,13 +32,8 @@ def page_languages(context):
 
 
 def _page_languages(request, item):
-    if item is not None and hasattr(item, "slug_in"):
-        prefetch_related_objects([item], "translations")
-        urls = {}
-        for code in language_codes():
-            with override(code):
-                urls[code] = item.get_absolute_url()
-        return urls, item.available_languages()
+    if item is not None and hasattr(item, "addresses"):
+        return item.addresses()
     match = request.resolver_match  # as translate_url() would find it, found once
     if match is None:
         return _route_addresses(None, (), (), ""), language_codes()
