@@ -14,15 +14,18 @@ instances, field converters and annotations as usual).
 ``shape`` arguments are part of the SQL's structure (a language that decides a
 join, a limit) and part of the cache key. ``values`` are data: integers,
 strings, dates, aware datetimes, or lists of integers (whose length is part
-of the shape). Everything that comes from the database -- ids included -- must be
-passed as a value, never baked into ``build``, so a prepared query never goes
-stale. Instances of a translatable model come out shown in the language the
-queryset asked for, as from the queryset itself (``in_language()``), with its
-``prefetch_related()`` lookups done.
+of the shape). Everything that comes from the database -- ids included -- must
+be passed as a value, never baked into ``build``, so a prepared query never
+goes stale (and all are forgotten after a migration or a flush). One database:
+the SQL is that of the database the first queryset read from. Instances of a
+translatable model come out shown in the language the queryset asked for, as
+from the queryset itself (``in_language()``), with its ``prefetch_related()``
+lookups done.
 """
 
 import datetime
 import itertools
+import threading
 import weakref
 
 from django.db import connections
@@ -41,6 +44,7 @@ class PreparedQuery:
         self.build = build
         self.max_shapes = max_shapes
         self._prepared = {}
+        self._lock = threading.Lock()  # threaded servers: evicting while another inserts
         _ALL.add(self)
 
     def __call__(self, *shape, **values):
@@ -59,14 +63,16 @@ class PreparedQuery:
         prepared = self._prepared.get(key)
         if prepared is None:
             prepared = _Prepared(build, shape, values)
-            while len(self._prepared) >= self.max_shapes:
-                del self._prepared[next(iter(self._prepared))]
-            self._prepared[key] = prepared
+            with self._lock:
+                while len(self._prepared) >= self.max_shapes:
+                    del self._prepared[next(iter(self._prepared))]
+                self._prepared[key] = prepared
         return prepared.run(values)
 
     def clear(self):
         """Forget every prepared shape."""
-        self._prepared.clear()
+        with self._lock:
+            self._prepared.clear()
 
 
 _ALL = weakref.WeakSet()

@@ -15,7 +15,7 @@ publishing, featuring or re-tagging the original does not make translations
 stale, and undoing an edit makes them current again.
 
 Showing a page: ``queryset.in_language(code)`` fetches each original's
-translation in that language with one extra query, and every instance it
+translation in that language in the same query (a LEFT JOIN), and every instance it
 returns is shown in that language (``show_in``): translated fields replace the
 original's on that in-memory copy, ``content_language`` says which language the
 text is really in, and ``is_fallback`` is true when the translation is missing
