@@ -39,6 +39,7 @@ from taggit.utils import edit_string_for_tags
 
 from dpga import content_version, fragments, renditions
 from dpga.fields import PictureField
+from dpga.lookups import like_pattern
 from dpga.prepared import PreparedQuery
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions, one_revision
@@ -95,6 +96,36 @@ def prefetch_for_listing(announcements):
         for announcement in announcements:
             announcement.listed_tags = list(by_item[announcement.pk])
     return announcements
+
+
+def search_words(query):
+    """The words of a search (ten at most)."""
+    return query.split()[:10]
+
+
+def search_patterns(query):
+    """The LIKE pattern of each word of a search (see matching())."""
+    return [like_pattern(word) for word in search_words(query)]
+
+
+def _text_matching(pattern):
+    return (
+        Q(title__icontains_pattern=pattern)
+        | Q(summary__icontains_pattern=pattern)
+        | Q(body__icontains_pattern=pattern)
+    )
+
+
+def _translated_in(language):
+    """The announcements with a translation in `language`."""
+    return AnnouncementTranslation.objects.filter(language=language).values("announcement")
+
+
+def _translations_matching(language, patterns):
+    translations = AnnouncementTranslation.objects.filter(language=language).order_by()
+    for pattern in patterns:
+        translations = translations.filter(_text_matching(pattern))
+    return translations
 
 
 class AnnouncementQuerySet(TranslatableQuerySet):
@@ -210,40 +241,40 @@ class AnnouncementQuerySet(TranslatableQuerySet):
 
         On PostgreSQL the originals are searched with ranked full text (web-search
         syntax against the stored search document: title weighs most, then summary,
-        then body), best match first; elsewhere every word must appear.
+        then body), best match first; elsewhere every word must appear (matching()).
         """
-        words = query.split()[:10]
+        words = search_words(query)
         if not words:
             return self.none()
         language = language or current_language()
-        in_language = AnnouncementTranslation.objects.filter(language=language)
-        matching_original = Q(language=language) | ~Q(pk__in=in_language.values("announcement"))
-        matching_translations = in_language
-        for word in words:
-            matching_translations = matching_translations.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-            )
-        if connections[self.db].vendor == "postgresql":
-            ranked = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="websearch")
-            # A UNION of the two sets of matches, not an OR: the originals are found
-            # through the GIN index instead of a scan of every row.
-            originals = Announcement.objects.filter(matching_original, search_document=ranked)
-            matches = (
-                originals.order_by()
-                .values("pk")
-                .union(matching_translations.order_by().values("announcement"))
-            )
-            return (
-                self.filter(pk__in=matches)
-                .annotate(rank=SearchRank(F("search_document"), ranked))
-                .order_by("-rank", "-publish_at", "-pk")
-            )
-        for word in words:
-            matching_original &= (
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-            )
-        matching_translation = Q(pk__in=matching_translations.values("announcement"))
-        return self.filter(matching_original | matching_translation)
+        patterns = search_patterns(query)
+        if connections[self.db].vendor != "postgresql":
+            return self.matching(language, patterns)
+        ranked = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="websearch")
+        # A UNION of the two sets of matches, not an OR: the originals are found
+        # through the GIN index instead of a scan of every row.
+        originals = Announcement.objects.filter(
+            Q(language=language) | ~Q(pk__in=_translated_in(language)), search_document=ranked
+        )
+        matches = (
+            originals.order_by()
+            .values("pk")
+            .union(_translations_matching(language, patterns).values("announcement"))
+        )
+        return (
+            self.filter(pk__in=matches)
+            .annotate(rank=SearchRank(F("search_document"), ranked))
+            .order_by("-rank", "-publish_at", "-pk")
+        )
+
+    def matching(self, language, patterns):
+        """Those whose text in `language` (else the original's) matches every LIKE
+        pattern (dpga.lookups.like_pattern()) in its title, summary or body."""
+        matching_original = Q(language=language) | ~Q(pk__in=_translated_in(language))
+        for pattern in patterns:
+            matching_original &= _text_matching(pattern)
+        translations = _translations_matching(language, patterns).values("announcement")
+        return self.filter(matching_original | Q(pk__in=translations))
 
     def fingerprint(self):
         """What changes whenever this set of published items changes.

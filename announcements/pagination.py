@@ -108,18 +108,20 @@ class KeysetPaginator(Paginator):
     def _prepared_rows(self, publish_at, pk):
         """The page's rows from SQL built once per list (see dpga.prepared).
 
-        ``prepared`` is (build, values): build(now, **values) makes the list's
-        queryset, as the view does, and values are what it depends on beyond
-        what ``index_key`` names (a member's id, say).
+        ``prepared`` is (build, values, shape): build(now, **values) makes the
+        list's queryset, as the view does; values are what it depends on beyond
+        what ``shape`` names -- by default the list itself (``index_key``), so a
+        member's id, say; a search's shape is its language and number of words.
         """
-        build, values = self.prepared
+        build, values, shape = self.prepared
 
-        def query(_list_name, *, now, start_at, start_pk, **values):
+        def query(*_shape, now, start_at, start_pk, **values):
             return _from(build(now, **values), start_at, start_pk)[: self.per_page]
 
         list_name, _state = self._cache  # a digest of index_key and per_page
+        shape = (list_name,) if shape is None else (*shape, self.per_page)
         values = {"now": timezone.now(), "start_at": publish_at, "start_pk": pk, **values}
-        return _PAGES.run((list_name,), query, values)
+        return _PAGES.run(shape, query, values)
 
 
 def _from(rows, publish_at, pk):

@@ -11,7 +11,7 @@ from dpga.translations import current_language
 
 from .feeds import feed_links
 from .forms import SearchForm
-from .models import Announcement, AnnouncementTranslation, PreviewLink
+from .models import Announcement, AnnouncementTranslation, PreviewLink, search_patterns
 from .pagination import KeysetPaginator
 
 PAGE_SIZE = 10
@@ -26,11 +26,6 @@ class PublishedMixin:
     context_object_name = "announcements"
     paginator_class = KeysetPaginator
 
-    # A page's rows come from SQL built once per list (see KeysetPaginator): only
-    # for lists made by published_list() alone (not archives' date ranges, not
-    # searches, whose every query would be a list of its own).
-    prepared_pages = True
-
     def get_queryset(self):
         return self.published_list(None, **self.list_values())
 
@@ -42,6 +37,12 @@ class PublishedMixin:
         """What, beyond the address, the list depends on: published_list()'s arguments."""
         return {}
 
+    def prepared_list(self):
+        """(build, values, shape): a page's rows from SQL built once per shape (see
+        KeysetPaginator), or None. build(now, **values) makes the list; shape (None:
+        the list's address) decides everything else in its SQL."""
+        return self.published_list, self.list_values(), None
+
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         """Pages found by key, not OFFSET; the page index is cached per list."""
         index_key = (
@@ -50,8 +51,7 @@ class PublishedMixin:
             sorted(self.kwargs.items()),
             sorted((k, v) for k, v in self.request.GET.lists() if k != self.page_kwarg),
         )
-        if self.prepared_pages:
-            kwargs["prepared"] = (self.published_list, self.list_values())
+        kwargs["prepared"] = self.prepared_list()
         return super().get_paginator(
             queryset, per_page, orphans, allow_empty_first_page, index_key=index_key, **kwargs
         )
@@ -63,9 +63,11 @@ class AnnouncementListView(PublishedMixin, ListView):
 
 class YearArchiveView(PublishedMixin, YearArchiveView):
     template_name = "announcements/archive_year.html"
-    prepared_pages = False  # the year's range is added to get_queryset()'s list
     make_object_list = True
     allow_empty = False
+
+    def prepared_list(self):
+        return None  # the year's range is added to get_queryset()'s list
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         """The year's months with news, from one aggregate (see months_of())."""
@@ -77,9 +79,11 @@ class YearArchiveView(PublishedMixin, YearArchiveView):
 
 class MonthArchiveView(PublishedMixin, MonthArchiveView):
     template_name = "announcements/archive_month.html"
-    prepared_pages = False
     month_format = "%m"
     allow_empty = False
+
+    def prepared_list(self):
+        return None  # the month's range is added to get_queryset()'s list
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         """None: a month page lists no days (an empty month is still a 404, by exists())."""
@@ -117,7 +121,6 @@ class TagView(PublishedMixin, ListView):
 
 class SearchView(PublishedMixin, ListView):
     template_name = "announcements/search.html"
-    prepared_pages = False
 
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET or None)
@@ -130,6 +133,22 @@ class SearchView(PublishedMixin, ListView):
         if not self.form.is_valid():
             return Announcement.objects.none()
         return super().get_queryset().search(self.form.cleaned_data["q"])
+
+    def prepared_list(self):
+        """One prepared query per language and number of words, the words its values.
+
+        Used where results come newest first (not PostgreSQL's ranked search: the
+        paginator pages those the ordinary way).
+        """
+        patterns = search_patterns(self.form.cleaned_data["q"]) if self.form.is_valid() else []
+        if not patterns:
+            return None
+        language = current_language()
+
+        def build(now, *, patterns):
+            return Announcement.objects.for_listing(now).matching(language, patterns)
+
+        return build, {"patterns": patterns}, ("search", language, len(patterns))
 
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data.get("q", "") if self.form.is_valid() else ""

@@ -173,3 +173,23 @@ def test_each_language_has_its_own_address_in_the_switcher(client, rendered):
     page = client.get("/news/open-registry/").text
     assert 'hreflang="fr" href="http://testserver/fr/news/registre-ouvert/"' in page
     assert 'hreflang="de"' not in page  # no German text: no German alternate
+
+
+def test_searches_of_as_many_words_each_find_their_own_news(client, rendered):
+    make_announcement(title="Open water data", slug="water")
+    make_announcement(title="Open health data", slug="health")
+    water = client.get("/search/?q=water+open").text
+    health = client.get("/search/?q=health+open").text
+    assert "Open water data" in water and "Open health data" not in water
+    assert "Open health data" in health and "Open water data" not in health
+
+
+def test_search_wildcards_are_matched_as_themselves(client, rendered):
+    make_announcement(title="Costs down 50% this year", slug="fifty")
+    make_announcement(title="Costs down 500 this year", slug="five-hundred")
+    make_announcement(title="The snake_case guide", slug="snake")
+    make_announcement(title="The snakeXcase guide", slug="snake-x")
+    percent = client.get("/search/?q=50%25").text
+    assert "50% this year" in percent and "500 this year" not in percent
+    underscore = client.get("/search/?q=snake_case").text
+    assert "snake_case guide" in underscore and "snakeXcase" not in underscore
