@@ -44,7 +44,7 @@ from taggit.models import Tag
 from members.models import Member
 
 from .feedgenerators import FEED_TYPES
-from .models import LISTING_PREFETCH, Announcement, FeedState
+from .models import Announcement, FeedState
 
 FEED_SIZE = 20
 ARCHIVE_PAGE_SIZE = 20  # at most FEED_SIZE, so subscription + archives hold every item
@@ -156,7 +156,7 @@ class FeedDocument:
         by_pk = (
             Announcement.objects.filter(pk__in=self.pks)
             .select_related("author")
-            .prefetch_related(*LISTING_PREFETCH)  # tag_list, one query
+            .with_tag_lists()  # tag_list, one query
             .in_language()
             .in_bulk()
         )

@@ -17,7 +17,6 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Sum,
@@ -75,7 +74,6 @@ def validate_not_reserved(value):
 
 # What a list card shows besides the row itself. to_attr: one query for the
 # tags of a whole page, without a queryset built per item.
-LISTING_PREFETCH = (Prefetch("tags", to_attr="listed_tags"),)
 # Never shown on a card: left in the database when a list is fetched.
 CARD_OMITS = ("body", "body_html", "content_digest")
 
@@ -116,9 +114,11 @@ def _text_matching(pattern):
     )
 
 
-def _translated_in(language):
-    """The announcements with a translation in `language`."""
-    return AnnouncementTranslation.objects.filter(language=language).values("announcement")
+def _shown_as_original(language):
+    """Announcements whose original is what a visitor reading `language` sees: written
+    in it, or with no translation into it."""
+    translated = AnnouncementTranslation.objects.filter(language=language)
+    return Q(language=language) | ~Q(pk__in=translated.values("announcement"))
 
 
 def _translations_matching(language, patterns):
@@ -183,12 +183,16 @@ class AnnouncementQuerySet(TranslatableQuerySet):
 
     def as_cards(self):
         """What a list card shows (not the body), with its tags, in the active language."""
-        cards = self.defer(*CARD_OMITS).in_language()
-        cards._tag_lists = True
-        return cards
+        return self.defer(*CARD_OMITS).with_tag_lists().in_language()
 
-    # Fetched instances get `listed_tags` (prefetch_for_listing(), one prepared query).
     _tag_lists = False
+
+    def with_tag_lists(self):
+        """Each announcement fetched gets its tags as `listed_tags` (tag_list):
+        prefetch_for_listing(), one prepared query for all of them."""
+        queryset = self._chain()
+        queryset._tag_lists = True
+        return queryset
 
     def _clone(self):
         clone = super()._clone()
@@ -254,7 +258,7 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         # A UNION of the two sets of matches, not an OR: the originals are found
         # through the GIN index instead of a scan of every row.
         originals = Announcement.objects.filter(
-            Q(language=language) | ~Q(pk__in=_translated_in(language)), search_document=ranked
+            _shown_as_original(language), search_document=ranked
         )
         matches = (
             originals.order_by()
@@ -270,7 +274,7 @@ class AnnouncementQuerySet(TranslatableQuerySet):
     def matching(self, language, patterns):
         """Those whose text in `language` (else the original's) matches every LIKE
         pattern (dpga.lookups.like_pattern()) in its title, summary or body."""
-        matching_original = Q(language=language) | ~Q(pk__in=_translated_in(language))
+        matching_original = _shown_as_original(language)
         for pattern in patterns:
             matching_original &= _text_matching(pattern)
         translations = _translations_matching(language, patterns).values("announcement")
@@ -547,15 +551,18 @@ class Announcement(Translatable):
         original slug be the same as this language's slug of one, the latter
         wins. Published ones only, unless `drafts`. Shown in `language`, with
         its byline and tags (tag_list). Two prepared queries.
+
+        Another language's slug finds it too (its `slug` then differs from the
+        one asked for: the page redirects to this language's address).
         """
         values = {"slug": slug} if drafts else {"slug": slug, "now": timezone.now()}
         candidates = _AT_ADDRESS(language, drafts, **values)
-        if not candidates:
-            return None
-        found = min(candidates, key=lambda a: (a.slug != slug, a.content_language != language))
-        content_type = ContentType.objects.get_for_model(Announcement)
-        found.listed_tags = _TAGS_OF(content_type=content_type.pk, pk=found.pk)
-        return found
+        if candidates:
+            found = min(candidates, key=lambda a: (a.slug != slug, a.content_language != language))
+            return prefetch_for_listing([found])[0]
+        announcements = Announcement.objects.all() if drafts else Announcement.objects.published()
+        elsewhere = AnnouncementTranslation.objects.filter(slug=slug).values("announcement")
+        return announcements.filter(pk__in=elsewhere).in_language(language).first()
 
     @property
     def feed_id(self):
@@ -819,13 +826,6 @@ def _at_address_query(language, drafts, *, slug, now=None):
     )
 
 
-def _tags_of_query(*, content_type, pk):
-    """An item's tags, in the order they were given (as a prefetch of `tags` has them)."""
-    return Tag.objects.filter(
-        taggit_taggeditem_items__content_type=content_type, taggit_taggeditem_items__object_id=pk
-    ).order_by("taggit_taggeditem_items__pk")
-
-
 _AT_ADDRESS = PreparedQuery(_at_address_query)
 
 
@@ -849,7 +849,6 @@ _LISTED_MEMBERS = PreparedQuery(
         announcements=pk
     )
 )
-_TAGS_OF = PreparedQuery(_tags_of_query)
 _TAGS_OF_MANY = PreparedQuery(_tags_of_many_query)
 
 

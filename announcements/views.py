@@ -11,7 +11,7 @@ from dpga.translations import current_language
 
 from .feeds import feed_links
 from .forms import SearchForm
-from .models import Announcement, AnnouncementTranslation, PreviewLink, search_patterns
+from .models import Announcement, PreviewLink, search_patterns
 from .pagination import KeysetPaginator
 
 PAGE_SIZE = 10
@@ -171,12 +171,6 @@ class AnnouncementDetailView(DetailView):
         slug, language = self.kwargs["slug"], current_language()
         drafts = self.request.user.has_perm("announcements.change_announcement")
         found = Announcement.at_address(slug, language, drafts=drafts)
-        if found is None:
-            announcements = (
-                Announcement.objects.all() if drafts else Announcement.objects.published()
-            )
-            elsewhere = AnnouncementTranslation.objects.filter(slug=slug).values("announcement")
-            found = announcements.filter(pk__in=elsewhere).in_language(language).first()
         if found is None:
             raise Http404(_("No announcement at this address."))
         return found

@@ -90,15 +90,14 @@ class TranslatableQuerySet(models.QuerySet):
         return clone
 
     def _fetch_all(self):
-        language = self._translation_language
-        if (
-            language is None
-            or self._result_cache is not None
-            or not issubclass(self._iterable_class, models.query.ModelIterable)
+        if self._result_cache is not None or not issubclass(
+            self._iterable_class, models.query.ModelIterable
         ):
             return super()._fetch_all()
+        # The rows as Django fetches them (the joined queryset's, not finished twice),
+        # then finished once: shown in the language, and whatever subclasses attach.
         joined = self.fetching_queryset()
-        joined._fetch_all()
+        models.QuerySet._fetch_all(joined)
         self._result_cache, self._prefetch_done = joined._result_cache, joined._prefetch_done
         self.show_fetched(self._result_cache)
 
