@@ -3,7 +3,7 @@
 Canonical addresses, the share image (Open Graph / Twitter cards) and the
 schema.org JSON-LD (Organization, WebSite, NewsArticle, BreadcrumbList) are
 all built here, in Python, from the models; templates only print them through
-the tags in ``dpga.templatetags.seo``.
+the functions ``dpga.templating`` gives them.
 """
 
 import json

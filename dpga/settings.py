@@ -110,7 +110,21 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "dpga.urls"
 
+# The public site's pages: Jinja2 (dpga/templating.py); the admin: Django's templates.
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "dpga.templating.environment",
+            "context_processors": [
+                "django.contrib.messages.context_processors.messages",
+                "dpga.context_processors.site",
+                "dpga.context_processors.csp_nonce",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -391,10 +405,11 @@ if django.VERSION >= (6, 0):
     }
     MIDDLEWARE.insert(_csp_index, "django.middleware.csp.ContentSecurityPolicyMiddleware")
     # Django's own processor gives templates {{ csp_nonce }} (ours does on Django 5.2).
-    _processors = TEMPLATES[0]["OPTIONS"]["context_processors"]
-    _processors[_processors.index("dpga.context_processors.csp_nonce")] = (
-        "django.template.context_processors.csp"
-    )
+    for _engine in TEMPLATES:
+        _processors = _engine["OPTIONS"]["context_processors"]
+        _processors[_processors.index("dpga.context_processors.csp_nonce")] = (
+            "django.template.context_processors.csp"
+        )
 else:
     from csp.constants import NONCE
 

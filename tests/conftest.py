@@ -16,6 +16,26 @@ def pytest_sessionstart(session):
         call_command("compilemessages", ignore_patterns=[".*", "node_modules"], verbosity=0)
     finally:
         os.chdir(here)
+    _report_jinja2_renders()
+
+
+def _report_jinja2_renders():
+    """response.context for pages drawn by Jinja2 too.
+
+    Django's test set-up reports only its own templates to the test client.
+    """
+    from django.template.backends import jinja2 as backend
+    from django.test.signals import template_rendered
+
+    render = backend.Template.render
+
+    def render_and_report(self, context=None, request=None):
+        context = {} if context is None else context
+        html = render(self, context, request)
+        template_rendered.send(sender=self, template=self, context=context)
+        return html
+
+    backend.Template.render = render_and_report
 
 
 @pytest.fixture(autouse=True)
