@@ -852,6 +852,29 @@ _LISTED_MEMBERS = PreparedQuery(
 _TAGS_OF_MANY = PreparedQuery(_tags_of_many_query)
 
 
+def front_page(featured, latest, now=None):
+    """The home page's news: up to `featured` featured announcements, then the
+    `latest` newest others, as cards -- two prepared queries and one for their tags."""
+    now = now or timezone.now()
+    language = current_language()
+    top = list(_FEATURED(language, featured, now=now))
+    rest = list(_LATEST(language, latest, now=now, skip=[a.pk for a in top]))
+    prefetch_for_listing(top + rest)
+    return top, rest
+
+
+def _front_page_news(now):
+    return Announcement.objects.published(now).newest_first().defer(*CARD_OMITS).in_language()
+
+
+_FEATURED = PreparedQuery(
+    lambda language, limit, *, now: _front_page_news(now).filter(featured=True)[:limit]
+)
+_LATEST = PreparedQuery(
+    lambda language, limit, *, now, skip: _front_page_news(now).exclude(pk__in=skip)[:limit]
+)
+
+
 @receiver(post_delete, sender=Announcement)
 def delete_picture_files(sender, instance, **kwargs):
     """Deleting an announcement deletes its picture, renditions and share card."""

@@ -77,8 +77,14 @@ def switcher_links(request, item=None):
     browser prefers) and then redirects to the page.
     """
     urls, _available = page_languages(request, item)
-    current = current_language()
-    return [
+    return _switcher_links(tuple(urls.items()), current_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _switcher_links(urls, current):
+    """The links for these addresses: worked out once per process (read-only)."""
+    urls = dict(urls)
+    return tuple(
         {
             "code": code,
             "name": get_language_info(code)["name_local"],
@@ -87,7 +93,7 @@ def switcher_links(request, item=None):
             "current": code == current,
         }
         for code in language_codes()
-    ]
+    )
 
 
 def hreflang_alternates(request, item=None):
@@ -96,11 +102,9 @@ def hreflang_alternates(request, item=None):
     x-default is the English address: it sends each browser to its language.
     """
     urls, available = page_languages(request, item)
-    alternates = [
-        {"hreflang": code, "href": request.build_absolute_uri(urls[code])} for code in available
-    ]
-    default = urls[settings.LANGUAGE_CODE]
-    alternates.append({"hreflang": "x-default", "href": request.build_absolute_uri(default)})
+    site = request.build_absolute_uri("/")[:-1]  # scheme and host, checked once
+    alternates = [{"hreflang": code, "href": site + urls[code]} for code in available]
+    alternates.append({"hreflang": "x-default", "href": site + urls[settings.LANGUAGE_CODE]})
     return alternates
 
 

@@ -13,8 +13,8 @@ from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from announcements.models import CARD_OMITS, Announcement, prefetch_for_listing
-from members.models import Member
+from announcements.models import front_page
+from members.models import newest_members
 
 HOME_FEATURED = 3
 HOME_LATEST = 10
@@ -24,11 +24,8 @@ HOME_NEW_MEMBERS = 6
 @require_safe
 def home(request):
     """Featured and latest news, and the newest members."""
-    news = Announcement.objects.published().newest_first().defer(*CARD_OMITS).in_language()
-    featured = list(news.filter(featured=True)[:HOME_FEATURED])
-    latest = list(news.exclude(pk__in=[a.pk for a in featured])[:HOME_LATEST])
-    prefetch_for_listing(featured + latest)  # one query for both lists' tags
-    new_members = Member.objects.listed().order_by("-joined_on", "name")[:HOME_NEW_MEMBERS]
+    featured, latest = front_page(HOME_FEATURED, HOME_LATEST)
+    new_members = newest_members(HOME_NEW_MEMBERS)
     return render(
         request,
         "home.html",

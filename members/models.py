@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from dpga import renditions
 from dpga.fields import PictureField
+from dpga.prepared import PreparedQuery
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions
 from dpga.routes import route_url
@@ -23,6 +24,16 @@ class MemberQuerySet(TranslatableQuerySet):
         return self.filter(joined_on__lte=today).filter(
             Q(left_on__isnull=True) | Q(left_on__gt=today)
         )
+
+
+def newest_members(count, today=None):
+    """The `count` listed members who joined last (one prepared query)."""
+    return list(_NEWEST(count, today=today or timezone.localdate()))
+
+
+_NEWEST = PreparedQuery(
+    lambda count, *, today: Member.objects.listed(today).order_by("-joined_on", "name")[:count]
+)
 
 
 class Member(Translatable):

@@ -193,3 +193,17 @@ def test_search_wildcards_are_matched_as_themselves(client, rendered):
     assert "50% this year" in percent and "500 this year" not in percent
     underscore = client.get("/search/?q=snake_case").text
     assert "snake_case guide" in underscore and "snakeXcase" not in underscore
+
+
+def test_the_home_page_follows_the_clock_and_lists_each_item_once(client, rendered, time_machine):
+    make_announcement(title="Featured now", featured=True)
+    make_scheduled(title="Featured soon", featured=True, hours_ahead=1)
+    make_announcement(title="Plain news")
+    make_member(name="Joins tomorrow", joined_on=timezone.localdate() + datetime.timedelta(days=1))
+    home = client.get("/").text
+    assert home.count("Featured now</a>") == 1  # featured, so not again under the latest
+    assert "Plain news" in home and "Featured soon" not in home and "Joins tomorrow" not in home
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=2))
+    home = client.get("/").text
+    assert home.count("Featured soon</a>") == 1 and "Joins tomorrow" in home
+    assert home.index("Featured soon") < home.index("latest-heading") < home.index("Plain news")
