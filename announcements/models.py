@@ -852,6 +852,14 @@ _LISTED_MEMBERS = PreparedQuery(
 _TAGS_OF_MANY = PreparedQuery(_tags_of_many_query)
 
 
+def tag_at(slug):
+    """The tag whose address is `slug`, or None (one prepared query)."""
+    return next(iter(_TAG_AT(slug=slug)), None)
+
+
+_TAG_AT = PreparedQuery(lambda *, slug: Tag.objects.filter(slug=slug))
+
+
 def front_page(featured, latest, now=None):
     """The home page's news: up to `featured` featured announcements, then the
     `latest` newest others, as cards -- two prepared queries and one for their tags."""

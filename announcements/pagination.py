@@ -34,8 +34,15 @@ class KeysetPaginator(Paginator):
         self.index_key = kwargs.pop("index_key", None)
         self.prepared = kwargs.pop("prepared", None)
         super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
+        if self.prepared is not None:  # newest first; object_list is not looked at yet
+            self.keyset = not orphans
+            return
         ordering = tuple(getattr(object_list, "query", None) and object_list.query.order_by or ())
         self.keyset = ordering in KEYSET_ORDERING and not orphans
+
+    def _check_object_list_is_ordered(self):
+        if self.prepared is None:
+            super()._check_object_list_is_ordered()
 
     @cached_property
     def page_index(self):

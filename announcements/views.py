@@ -1,17 +1,19 @@
+import functools
+
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
-from taggit.models import Tag
 
 from dpga.translations import current_language
 
 from .feeds import feed_links
 from .forms import SearchForm
-from .models import Announcement, PreviewLink, search_patterns
+from .models import Announcement, PreviewLink, search_patterns, tag_at
 from .pagination import KeysetPaginator
 
 PAGE_SIZE = 10
@@ -27,7 +29,12 @@ class PublishedMixin:
     paginator_class = KeysetPaginator
 
     def get_queryset(self):
-        return self.published_list(None, **self.list_values())
+        # Built only if used: a page from prepared SQL (KeysetPaginator) needs the
+        # queryset only to count and index the list, which is mostly cached.
+        return SimpleLazyObject(functools.partial(self.published_list, None, **self.list_values()))
+
+    def get_template_names(self):
+        return [self.template_name]  # (ListView's guess from the model would build the list)
 
     def published_list(self, now, **values):
         """The news this page lists, published at `now` (narrower lists filter it)."""
@@ -102,7 +109,9 @@ class TagView(PublishedMixin, ListView):
         return paginated
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = tag_at(self.kwargs["slug"])
+        if self.tag is None:
+            raise Http404(_("No published news has this tag."))
         return super().get_queryset()
 
     def list_values(self):
@@ -132,7 +141,10 @@ class SearchView(PublishedMixin, ListView):
     def get_queryset(self):
         if not self.form.is_valid():
             return Announcement.objects.none()
-        return super().get_queryset().search(self.form.cleaned_data["q"])
+        return super().get_queryset()
+
+    def published_list(self, now, **values):
+        return super().published_list(now).search(self.form.cleaned_data["q"])
 
     def prepared_list(self):
         """One prepared query per language and number of words, the words its values.

@@ -14,7 +14,7 @@ from dpga.prepared import PreparedQuery
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions
 from dpga.routes import route_url
-from dpga.translations import Translatable, TranslatableQuerySet, Translation
+from dpga.translations import Translatable, TranslatableQuerySet, Translation, current_language
 
 
 class MemberQuerySet(TranslatableQuerySet):
@@ -31,6 +31,16 @@ def newest_members(count, today=None):
     return list(_NEWEST(count, today=today or timezone.localdate()))
 
 
+def listed_member_at(slug, today=None):
+    """The listed member whose address is `slug`, shown in the active language, or
+    None (one prepared query)."""
+    rows = _LISTED_AT(current_language(), slug=slug, today=today or timezone.localdate())
+    return next(iter(rows), None)
+
+
+_LISTED_AT = PreparedQuery(
+    lambda language, *, slug, today: Member.objects.listed(today).in_language().filter(slug=slug)
+)
 _NEWEST = PreparedQuery(
     lambda count, *, today: Member.objects.listed(today).order_by("-joined_on", "name")[:count]
 )

@@ -1,11 +1,11 @@
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from announcements.feeds import feed_links
 from announcements.views import PublishedMixin
 
-from .models import Member
+from .models import Member, listed_member_at
 
 
 class DirectoryView(ListView):
@@ -36,9 +36,9 @@ class MemberDetailView(PublishedMixin, ListView):
     template_name = "members/detail.html"
 
     def get_queryset(self):
-        self.member = get_object_or_404(
-            Member.objects.listed().in_language(), slug=self.kwargs["slug"]
-        )
+        self.member = listed_member_at(self.kwargs["slug"])
+        if self.member is None:
+            raise Http404("No listed member has this address.")
         return super().get_queryset()
 
     def list_values(self):
