@@ -252,7 +252,7 @@ class AnnouncementQuerySet(TranslatableQuerySet):
             return self.none()
         language = language or current_language()
         patterns = search_patterns(query)
-        if connections[self.db].vendor != "postgresql":
+        if not self.search_is_ranked():
             return self.matching(language, patterns)
         ranked = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="websearch")
         # A UNION of the two sets of matches, not an OR: the originals are found
@@ -270,6 +270,10 @@ class AnnouncementQuerySet(TranslatableQuerySet):
             .annotate(rank=SearchRank(F("search_document"), ranked))
             .order_by("-rank", "-publish_at", "-pk")
         )
+
+    def search_is_ranked(self):
+        """Whether search() ranks its results (PostgreSQL) or lists them newest first."""
+        return connections[self.db].vendor == "postgresql"
 
     def matching(self, language, patterns):
         """Those whose text in `language` (else the original's) matches every LIKE

@@ -153,7 +153,7 @@ class SearchView(PublishedMixin, ListView):
         paginator pages those the ordinary way).
         """
         patterns = search_patterns(self.form.cleaned_data["q"]) if self.form.is_valid() else []
-        if not patterns:
+        if not patterns or Announcement.objects.search_is_ranked():
             return None
         language = current_language()
 
