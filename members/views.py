@@ -5,7 +5,7 @@ from django.views.generic import ListView
 from announcements.feeds import feed_links
 from announcements.views import PublishedMixin
 
-from .models import Member, listed_member_at
+from .models import Member, listed_by_name, listed_member_at
 
 
 class DirectoryView(ListView):
@@ -15,7 +15,7 @@ class DirectoryView(ListView):
     context_object_name = "members"
 
     def get_queryset(self):
-        return Member.objects.listed().order_by("name")
+        return listed_by_name()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
