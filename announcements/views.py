@@ -3,12 +3,13 @@ import functools
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
+from dpga import content_version
 from dpga.translations import current_language
 
 from .feeds import feed_links
@@ -55,6 +56,7 @@ class PublishedMixin:
         index_key = (
             type(self).__qualname__,
             translation.get_language(),  # search matches the text of the visitor's language
+            timezone.get_current_timezone_name(),  # where an archive's months begin
             sorted(self.kwargs.items()),
             sorted((k, v) for k, v in self.request.GET.lists() if k != self.page_kwarg),
         )
@@ -68,32 +70,74 @@ class AnnouncementListView(PublishedMixin, ListView):
     template_name = "announcements/list.html"
 
 
-class YearArchiveView(PublishedMixin, YearArchiveView):
-    template_name = "announcements/archive_year.html"
-    make_object_list = True
-    allow_empty = False
+class ArchiveMixin(PublishedMixin):
+    """A year's or a month's news. What such a page asks of the whole archive --
+    which months have news, the next and previous period with news, how many
+    items and where each page starts -- is kept for the content state, as the
+    page index is; the page's own rows come from prepared SQL, the period's
+    bounds its values."""
+
+    allow_empty = False  # no page, and no link, for a period without news
+
+    def get_dated_queryset(self, **lookup):
+        # Built only if used, as get_queryset(); Django's own version would ask the
+        # database whether the period is empty: the list's kept count answers that
+        # (paginate_queryset()).
+        self.period = {"since": lookup["publish_at__gte"], "until": lookup["publish_at__lt"]}
+        return SimpleLazyObject(functools.partial(self.published_list, None, **self.period))
+
+    def published_list(self, now, *, since=None, until=None, **values):
+        """All the news (get_queryset(), for the next and previous periods), or a period's."""
+        news = super().published_list(now, **values)
+        return news if since is None else news.filter(publish_at__gte=since, publish_at__lt=until)
 
     def prepared_list(self):
-        return None  # the year's range is added to get_queryset()'s list
+        return self.published_list, self.period, (type(self).__name__,)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        if not paginated[0].count:
+            raise Http404(_("No such archive page."))
+        return paginated
+
+    def kept(self, name, compute, *args):
+        """compute(*args), kept for the content state (periods follow the time zone)."""
+        zone = timezone.get_current_timezone_name()
+        key = ":".join(["archive", name, zone, *map(str, args)])
+        return content_version.remember(key, lambda: compute(*args))
+
+    def get_next_year(self, date):
+        return self.kept("next-year", super().get_next_year, date)
+
+    def get_previous_year(self, date):
+        return self.kept("previous-year", super().get_previous_year, date)
+
+    def get_next_month(self, date):
+        return self.kept("next-month", super().get_next_month, date)
+
+    def get_previous_month(self, date):
+        return self.kept("previous-month", super().get_previous_month, date)
+
+
+class YearArchiveView(ArchiveMixin, YearArchiveView):
+    template_name = "announcements/archive_year.html"
+    make_object_list = True
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         """The year's months with news, from one aggregate (see months_of())."""
-        months = queryset.months_of(int(self.get_year()))
+        year = int(self.get_year())
+        months = self.kept("months", queryset.months_of, year)
         if not months:
             raise Http404(_("No such archive page."))
         return months
 
 
-class MonthArchiveView(PublishedMixin, MonthArchiveView):
+class MonthArchiveView(ArchiveMixin, MonthArchiveView):
     template_name = "announcements/archive_month.html"
     month_format = "%m"
-    allow_empty = False
-
-    def prepared_list(self):
-        return None  # the month's range is added to get_queryset()'s list
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        """None: a month page lists no days (an empty month is still a 404, by exists())."""
+        """None: a month page lists no days."""
         return None
 
 

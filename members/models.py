@@ -41,6 +41,8 @@ def listed_member_at(slug, today=None):
 _LISTED_AT = PreparedQuery(
     lambda language, *, slug, today: Member.objects.listed(today).in_language().filter(slug=slug)
 )
+
+
 def listed_by_name(today=None):
     """Every listed member, by name (one prepared query)."""
     return list(_BY_NAME(today=today or timezone.localdate()))

@@ -62,3 +62,36 @@ def test_a_year_page_costs_the_same_queries_however_much_news_it_holds(client):
         for month in (3, 7, 11):
             make_announcement(publish_at=at(2024, month, day, 12))
     assert queries() == few
+
+
+def archive_links(html):
+    return re.findall(r'<a rel="(prev|next)" href="(/news/[\d/]+)">', html)
+
+
+def test_a_month_links_the_nearest_months_with_news_and_follows_changes(client, settings):
+    settings.PAGE_CACHE_ENABLED = False  # only what archives keep for the content state
+    make_announcement(publish_at=at(2024, 1, 15, 12))
+    make_announcement(publish_at=at(2024, 4, 15, 12))
+    make_announcement(publish_at=at(2024, 9, 15, 12))
+    links = archive_links(client.get("/news/2024/04/").text)
+    assert links == [("prev", "/news/2024/01/"), ("next", "/news/2024/09/")]
+    make_announcement(publish_at=at(2024, 6, 1, 12))  # a new month between them
+    links = archive_links(client.get("/news/2024/04/").text)
+    assert links == [("prev", "/news/2024/01/"), ("next", "/news/2024/06/")]
+    assert client.get("/news/2024/05/").status_code == 404
+
+
+def test_a_scheduled_item_adds_its_month_when_its_time_comes(client, settings, time_machine):
+    settings.PAGE_CACHE_ENABLED = False
+    time_machine.move_to(at(2024, 5, 20, 12))
+    make_announcement(publish_at=at(2024, 3, 1, 12))
+    make_announcement(title="Going live in June", publish_at=at(2024, 6, 2, 9))
+    assert month_links(client.get("/news/2024/").text) == [("2024", "03", "March")]
+    assert client.get("/news/2024/06/").status_code == 404
+    time_machine.move_to(at(2024, 6, 2, 10))
+    assert month_links(client.get("/news/2024/").text) == [
+        ("2024", "03", "March"),
+        ("2024", "06", "June"),
+    ]
+    assert "Going live in June" in client.get("/news/2024/06/").text
+    assert archive_links(client.get("/news/2024/03/").text) == [("next", "/news/2024/06/")]
