@@ -271,6 +271,24 @@ class AnnouncementQuerySet(TranslatableQuerySet):
             .order_by("-rank", "-publish_at", "-pk")
         )
 
+    def around_period(self, since, until):
+        """(the newest publish time before `since`, the oldest from `until` on) among
+        the published, or None: one query of two index lookups."""
+        published = self.published().order_by()
+        older = published.filter(publish_at__lt=since).order_by("-publish_at")
+        newer = published.filter(publish_at__gte=until).order_by("publish_at")
+        # Asked on one row of the period itself (a period without news has no page).
+        rows = (
+            published.filter(publish_at__gte=since, publish_at__lt=until)
+            .order_by("publish_at")
+            .annotate(
+                older=Subquery(older.values("publish_at")[:1]),
+                newer=Subquery(newer.values("publish_at")[:1]),
+            )
+            .values_list("older", "newer")[:1]
+        )
+        return next(iter(rows), (None, None))
+
     def search_is_ranked(self):
         """Whether search() ranks its results (PostgreSQL) or lists them newest first."""
         return connections[self.db].vendor == "postgresql"

@@ -9,7 +9,7 @@ first key, newest first, limited to a page.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import F, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -46,20 +46,23 @@ class KeysetPaginator(Paginator):
 
     @cached_property
     def page_index(self):
-        """(count, [(publish_at, pk) of the first row of each page]), computed now."""
-        count = self.object_list.count()
-        if not count:
-            return 0, []
+        """(count, [(publish_at, pk) of the first row of each page]), computed now:
+        one query, each page's first row carrying the count of the whole list."""
         starts = (
             self.object_list.order_by()
             .prefetch_related(None)
-            .annotate(row=Window(RowNumber(), order_by=[F("publish_at").desc(), F("pk").desc()]))
+            .annotate(
+                row=Window(RowNumber(), order_by=[F("publish_at").desc(), F("pk").desc()]),
+                count=Window(Count("pk")),
+            )
             # Row numbers are 1-based: pages start at rows 1, per_page + 1, ...
             .annotate(phase=(F("row") - 1) % self.per_page)
             .filter(phase=0)
-            .values_list("publish_at", "pk")
+            .values_list("publish_at", "pk", "count")
         )
-        return count, sorted(starts, reverse=True)  # newest first
+        starts = sorted(starts, reverse=True)  # newest first
+        count = starts[0][2] if starts else 0
+        return count, [(publish_at, pk) for publish_at, pk, _count in starts]
 
     @cached_property
     def _cache(self):

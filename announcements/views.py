@@ -102,21 +102,31 @@ class ArchiveMixin(PublishedMixin):
 
     def kept(self, name, compute, *args):
         """compute(*args), kept for the content state (periods follow the time zone)."""
-        zone = timezone.get_current_timezone_name()
-        key = ":".join(["archive", name, zone, *map(str, args)])
-        return content_version.remember(key, lambda: compute(*args))
+        key = content_version.signature(name, timezone.get_current_timezone_name(), *args)
+        return content_version.remember(f"archive:{key}", lambda: compute(*args))
+
+    def neighbours(self):
+        """(the newest publish time before this period, the oldest after it), kept."""
+        period = self.period
+        return self.kept(
+            "neighbours", Announcement.objects.around_period, period["since"], period["until"]
+        )
+
+    def _neighbour(self, moment, start_of_period):
+        # As Django's date views give them: the first day of that item's period.
+        return None if moment is None else start_of_period(timezone.localtime(moment).date())
 
     def get_next_year(self, date):
-        return self.kept("next-year", super().get_next_year, date)
+        return self._neighbour(self.neighbours()[1], self._get_current_year)
 
     def get_previous_year(self, date):
-        return self.kept("previous-year", super().get_previous_year, date)
+        return self._neighbour(self.neighbours()[0], self._get_current_year)
 
     def get_next_month(self, date):
-        return self.kept("next-month", super().get_next_month, date)
+        return self._neighbour(self.neighbours()[1], self._get_current_month)
 
     def get_previous_month(self, date):
-        return self.kept("previous-month", super().get_previous_month, date)
+        return self._neighbour(self.neighbours()[0], self._get_current_month)
 
 
 class YearArchiveView(ArchiveMixin, YearArchiveView):

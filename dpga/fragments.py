@@ -8,7 +8,7 @@ has to be purged: an item that changes has a new state, hence a new key.
 Fragments live in the "fragments" cache, each process's own memory (see
 settings): a page that is not in the page cache -- right after any content
 change, or rarely visited -- redraws only the items that changed, not the ten
-others. ``{% cache %}`` (Django's own tag) does the keeping, ``state()`` the key.
+others. ``card()`` (dpga.templating) does the keeping, ``state()`` the key.
 """
 
 import functools

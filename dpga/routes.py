@@ -6,8 +6,8 @@ header's). A route's address for given arguments never changes while the
 process runs, except with what is part of the key here: the active language
 (the ``/fr/`` prefix), the script prefix and the URL configuration.
 
-``route_url()`` in Python, ``{% route_url %}`` in templates (``{% url %}``'s
-arguments, keyword arguments only).
+``route_url(name, **kwargs)`` in Python and in templates (``reverse()`` with
+keyword arguments only).
 """
 
 import functools

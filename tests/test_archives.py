@@ -95,3 +95,15 @@ def test_a_scheduled_item_adds_its_month_when_its_time_comes(client, settings, t
     ]
     assert "Going live in June" in client.get("/news/2024/06/").text
     assert archive_links(client.get("/news/2024/03/").text) == [("next", "/news/2024/06/")]
+
+
+def test_a_year_links_the_nearest_years_with_news(client):
+    make_announcement(publish_at=at(2019, 12, 31, 23))
+    make_announcement(publish_at=at(2022, 5, 1, 12))
+    make_draft(publish_at=at(2023, 5, 1, 12))  # a draft makes no year
+    make_announcement(publish_at=at(2025, 1, 1, 0, 30))
+    assert archive_links(client.get("/news/2022/").text) == [
+        ("prev", "/news/2019/"),
+        ("next", "/news/2025/"),
+    ]
+    assert archive_links(client.get("/news/2019/").text) == [("next", "/news/2022/")]
