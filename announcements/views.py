@@ -92,7 +92,8 @@ class ArchiveMixin(PublishedMixin):
         return news if since is None else news.filter(publish_at__gte=since, publish_at__lt=until)
 
     def prepared_list(self):
-        return self.published_list, self.period, (type(self).__name__,)
+        # One SQL for every period, in each language (which decides the translations' join).
+        return self.published_list, self.period, (type(self).__name__, current_language())
 
     def paginate_queryset(self, queryset, page_size):
         paginated = super().paginate_queryset(queryset, page_size)

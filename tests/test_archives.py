@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from announcements.models import AnnouncementTranslation
+
 from .factories import make_announcement, make_draft
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +109,16 @@ def test_a_year_links_the_nearest_years_with_news(client):
         ("next", "/news/2025/"),
     ]
     assert archive_links(client.get("/news/2019/").text) == [("next", "/news/2022/")]
+
+
+def test_each_language_reads_the_archive_in_its_own_language(client, settings):
+    settings.PAGE_CACHE_ENABLED = False  # every request drawn from the prepared queries
+    story = make_announcement(title="Open registry", publish_at=at(2024, 5, 2, 12))
+    AnnouncementTranslation.objects.create(
+        announcement=story, language="fr", title="Registre ouvert", slug="registre", summary="."
+    )
+    assert "Open registry" in client.get("/news/2024/05/").text
+    french = client.get("/fr/news/2024/05/").text
+    assert "Registre ouvert" in french and "Open registry" not in french
+    assert "Registre ouvert" in client.get("/fr/news/2024/").text
+    assert "Open registry" in client.get("/news/2024/").text
