@@ -187,11 +187,12 @@ class AnnouncementQuerySet(TranslatableQuerySet):
 
     _tag_lists = False
 
-    def with_tag_lists(self):
+    def with_tag_lists(self, attach=True):
         """Each announcement fetched gets its tags as `listed_tags` (tag_list):
-        prefetch_for_listing(), one prepared query for all of them."""
+        prefetch_for_listing(), one prepared query for all of them (`attach=False`:
+        the caller attaches them itself)."""
         queryset = self._chain()
-        queryset._tag_lists = True
+        queryset._tag_lists = attach
         return queryset
 
     def _clone(self):
@@ -894,7 +895,8 @@ def front_page(featured, latest, now=None):
 
 
 def _front_page_news(now):
-    return Announcement.objects.published(now).newest_first().defer(*CARD_OMITS).in_language()
+    # Cards, their tags attached by front_page() in one query for both lists.
+    return Announcement.objects.for_listing(now).with_tag_lists(attach=False)
 
 
 _FEATURED = PreparedQuery(

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
 
 from dpga import content_version
@@ -33,6 +34,15 @@ class PublishedMixin:
         # Built only if used: a page from prepared SQL (KeysetPaginator) needs the
         # queryset only to count and index the list, which is mostly cached.
         return SimpleLazyObject(functools.partial(self.published_list, None, **self.list_values()))
+
+    # A list with no published news: a 404 saying this (None: an empty page).
+    empty_list_message = None
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        if self.empty_list_message is not None and not paginated[0].count:
+            raise Http404(self.empty_list_message)
+        return paginated
 
     def get_template_names(self):
         return [self.template_name]  # (ListView's guess from the model would build the list)
@@ -78,11 +88,12 @@ class ArchiveMixin(PublishedMixin):
     bounds its values."""
 
     allow_empty = False  # no page, and no link, for a period without news
+    empty_list_message = gettext_lazy("No such archive page.")
 
     def get_dated_queryset(self, **lookup):
         # Built only if used, as get_queryset(); Django's own version would ask the
         # database whether the period is empty: the list's kept count answers that
-        # (paginate_queryset()).
+        # (empty_list_message).
         self.period = {"since": lookup["publish_at__gte"], "until": lookup["publish_at__lt"]}
         return SimpleLazyObject(functools.partial(self.published_list, None, **self.period))
 
@@ -94,12 +105,6 @@ class ArchiveMixin(PublishedMixin):
     def prepared_list(self):
         # One SQL for every period, in each language (which decides the translations' join).
         return self.published_list, self.period, (type(self).__name__, current_language())
-
-    def paginate_queryset(self, queryset, page_size):
-        paginated = super().paginate_queryset(queryset, page_size)
-        if not paginated[0].count:
-            raise Http404(_("No such archive page."))
-        return paginated
 
     def kept(self, name, compute, *args):
         """compute(*args), kept for the content state (periods follow the time zone)."""
@@ -156,12 +161,7 @@ class TagView(PublishedMixin, ListView):
     """A tag's news; 404 for a tag with none (checked on the cached page count)."""
 
     template_name = "announcements/tag.html"
-
-    def paginate_queryset(self, queryset, page_size):
-        paginated = super().paginate_queryset(queryset, page_size)
-        if not paginated[0].count:
-            raise Http404(_("No published news has this tag."))
-        return paginated
+    empty_list_message = gettext_lazy("No published news has this tag.")
 
     def get_queryset(self):
         self.tag = tag_at(self.kwargs["slug"])
