@@ -503,7 +503,10 @@ class Announcement(Translatable):
 
     def addresses(self):
         """(its address in each language, the languages its text exists in), for the
-        language switcher and hreflang links: one prepared query."""
+        language switcher and hreflang links: one prepared query (none when
+        surroundings() kept them)."""
+        if "_kept_addresses" in self.__dict__:
+            return self._kept_addresses
         slugs = {t.language: t.slug for t in _TRANSLATION_SLUGS(pk=self.pk)}
         urls = {}
         for code in language_codes():
@@ -592,6 +595,28 @@ class Announcement(Translatable):
         """A permanent item id (RFC 4151 tag URI): creation date and primary key."""
         created = self.created_at.astimezone(datetime.UTC).date()
         return f"tag:{settings.SITE_DOMAIN},{created.isoformat()}:announcement:{self.pk}"
+
+    def surroundings(self):
+        """What its page shows besides itself: {"around": published_around(),
+        "members": listed_members()}, and its addresses() for the language links.
+
+        For a published announcement all of it follows from the published content
+        alone, so it is kept for the content state (dpga.content_version): one
+        cache read instead of three queries.
+        """
+
+        def compute():
+            return {
+                "around": self.published_around(),
+                "members": list(self.listed_members()),
+                "addresses": self.addresses(),
+            }
+
+        if not self.is_published:
+            return compute()
+        kept = content_version.remember(f"surroundings:{self.pk}:{current_language()}", compute)
+        self._kept_addresses = kept["addresses"]
+        return kept
 
     def published_around(self, limit=3):
         """(previous, next, related) around this announcement, in one query.

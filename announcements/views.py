@@ -29,6 +29,8 @@ class PublishedMixin:
     date_field = "publish_at"
     context_object_name = "announcements"
     paginator_class = KeysetPaginator
+    # Whether the list is in an order of its own (best match first), not newest first.
+    ranked = False
 
     def get_queryset(self):
         # Built only if used: a page from prepared SQL (KeysetPaginator) needs the
@@ -71,6 +73,7 @@ class PublishedMixin:
             sorted((k, v) for k, v in self.request.GET.lists() if k != self.page_kwarg),
         )
         kwargs["prepared"] = self.prepared_list()
+        kwargs["ranked"] = self.ranked
         return super().get_paginator(
             queryset, per_page, orphans, allow_empty_first_page, index_key=index_key, **kwargs
         )
@@ -201,16 +204,22 @@ class SearchView(PublishedMixin, ListView):
     def published_list(self, now, **values):
         return super().published_list(now).search(self.form.cleaned_data["q"])
 
+    @property
+    def ranked(self):
+        return Announcement.objects.search_is_ranked()
+
     def prepared_list(self):
         """One prepared query per language and number of words, the words its values.
 
-        Used where results come newest first (not PostgreSQL's ranked search: the
-        paginator pages those the ordinary way).
+        Ranked search (PostgreSQL): the paginator keeps the ranking, and a page is
+        its ids' cards, from one prepared query per language.
         """
         patterns = search_patterns(self.form.cleaned_data["q"]) if self.form.is_valid() else []
-        if not patterns or Announcement.objects.search_is_ranked():
+        if not patterns:
             return None
         language = current_language()
+        if self.ranked:
+            return Announcement.objects.for_listing, {}, ("search-ranked", language)
 
         def build(now, *, patterns):
             return Announcement.objects.for_listing(now).matching(language, patterns)
@@ -254,10 +263,11 @@ class AnnouncementDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         announcement = self.object
-        previous_announcement, next_announcement, related = announcement.published_around()
+        surroundings = announcement.surroundings()
+        previous_announcement, next_announcement, related = surroundings["around"]
         return super().get_context_data(
             tags=announcement.tag_list,
-            members=announcement.listed_members(),
+            members=surroundings["members"],
             previous_announcement=previous_announcement,
             next_announcement=next_announcement,
             related=related,

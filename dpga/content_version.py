@@ -16,9 +16,12 @@ Code that changes content with ``QuerySet.update()`` or raw SQL (which send no
 signals) must call :func:`bump` itself.
 """
 
+import contextlib
+import contextvars
 import datetime
 import hashlib
 import math
+import secrets
 import time
 
 from django.conf import settings
@@ -28,15 +31,41 @@ from django.utils import timezone
 
 VERSION_KEY = "content:version"
 
+# Within one_state_per_request(): the version and state this request reads.
+_READ = contextvars.ContextVar("content_state_read", default=None)
+
+
+@contextlib.contextmanager
+def one_state_per_request():
+    """Within: the content version and state are read from the cache once, and
+    everything the request draws holds for that one state (a shared cache is a
+    round trip a read). A bump() inside forgets them."""
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
+def new_version():
+    """A version never used before: the time, and chance for two bumps in the same
+    nanosecond or a clock set back (or frozen, in tests)."""
+    return f"{time.time_ns():x}-{secrets.token_hex(4)}"
+
 
 def current_version():
-    """The content version; a new one (the current time in ns) if the cache lost it."""
+    """The content version; a new one if the cache lost it."""
+    read = _READ.get()
+    if read is not None and "version" in read:
+        return read["version"]
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), None)
+        cache.add(VERSION_KEY, new_version(), None)
         version = cache.get(VERSION_KEY)
         if version is None:  # a cache that stores nothing (DummyCache)
-            version = time.time_ns()
+            version = new_version()
+    if read is not None:
+        read["version"] = version
     return version
 
 
@@ -47,9 +76,12 @@ def bump(using=None):
     after the commit covers a reader that rendered the old rows after the first
     bump but before the commit became visible.
     """
-    cache.set(VERSION_KEY, time.time_ns(), None)
+    read = _READ.get()
+    if read is not None:
+        read.clear()
+    cache.set(VERSION_KEY, new_version(), None)
     transaction.on_commit(
-        lambda: cache.set(VERSION_KEY, time.time_ns(), None), using=using, robust=True
+        lambda: cache.set(VERSION_KEY, new_version(), None), using=using, robust=True
     )
 
 
@@ -80,14 +112,19 @@ def content_state(version=None):
     computed: content has not changed since, so it serves as Last-Modified)
     and ``valid_until`` (the next scheduled change).
     """
+    read = _READ.get()
     if version is None:
         version = current_version()
+    if read is not None and read.get("state", {}).get("version") == version:
+        return read["state"]
     key = f"content:state:{version}"
     now = timezone.now()
     state = cache.get(key)
     if state is None or not is_fresh(state["valid_until"], now):
         state = {"version": version, "computed_at": now, "valid_until": next_change(now)}
         cache.set(key, state, timeout_until(state["valid_until"], now))
+    if read is not None:
+        read["state"] = state
     return state
 
 
@@ -111,10 +148,18 @@ def signature(*parts):
 
 def recall(name, state):
     """(True, value) if ``name`` is cached for this content state, else (False, None)."""
-    entry = cache.get(f"content:{state['version']}:{name}")
-    if entry is not None and entry[0] == state["valid_until"]:
-        return True, entry[1]
-    return False, None
+    found = recall_many([name], state)
+    return (True, found[name]) if name in found else (False, None)
+
+
+def recall_many(names, state):
+    """{name: value} of those of ``names`` cached for this content state (one read)."""
+    keys = {f"content:{state['version']}:{name}": name for name in names}
+    return {
+        keys[key]: entry[1]
+        for key, entry in cache.get_many(list(keys)).items()
+        if entry[0] == state["valid_until"]
+    }
 
 
 def store(values, state):

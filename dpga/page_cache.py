@@ -144,6 +144,10 @@ class PageCacheMiddleware:
                 patch_vary_headers(response, ["Cookie"])
             return response
 
+        with content_version.one_state_per_request():
+            return self.anonymous_read(request)
+
+    def anonymous_read(self, request):
         version = content_version.current_version()
         key, language = page_key(request, version) or (None, None)
         now = timezone.now()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import parse_http_date
 from taggit.models import Tag, TaggedItem
 
-from announcements.models import Announcement
+from announcements.models import Announcement, AnnouncementTranslation
 from dpga import content_version
 
 from .factories import make_announcement, make_draft, make_member, make_scheduled, make_user
@@ -252,6 +252,37 @@ def test_a_scheduled_announcement_appears_when_its_time_comes_without_a_write(cl
     for url in urls:
         assert b"Future story" in client.get(url).content, url
     assert client.get("/news/future-story/").status_code == 200
+
+
+def test_an_announcement_page_follows_its_neighbours_members_and_languages(
+    client, world, noon, settings
+):
+    """What an announcement's page keeps for the content state -- the next and
+    previous news, the members it is about, its addresses in other languages --
+    follows every change, and a scheduled neighbour's time coming."""
+    settings.PAGE_CACHE_ENABLED = False  # what is kept besides whole pages
+    start = timezone.now()
+    url = "/news/live-story/"
+    page = client.get(url).text
+    assert "Previous: Older story" in page and "Next:" not in page
+    make_scheduled(title="Future story", slug="future-story", tags=["Health"], hours_ahead=1)
+    assert "Next:" not in client.get(url).text
+    noon.move_to(start + datetime.timedelta(hours=1, seconds=1))
+    assert "Next: Future story" in client.get(url).text
+    future = Announcement.objects.get(slug="future-story")
+    future.unpublish()
+    future.save()
+    assert "Next:" not in client.get(url).text
+    world["live"].members.add(make_member(slug="who", name="World Health Organization"))
+    assert "World Health Organization" in client.get(url).text
+    assert "/fr/news/histoire-en-direct/" not in client.get(url).text
+    AnnouncementTranslation.objects.create(
+        announcement=world["live"], language="fr", title="Histoire", slug="histoire-en-direct"
+    )
+    assert "/fr/news/histoire-en-direct/" in client.get(url).text
+    Announcement.objects.filter(slug="older-story").update(title="Renamed story")
+    content_version.bump()  # update() sends no signal: code that uses it bumps
+    assert "Previous: Renamed story" in client.get(url).text
 
 
 def test_a_scheduled_announcement_changes_the_feed_validators(client, world, noon):

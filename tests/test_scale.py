@@ -15,6 +15,7 @@ from announcements import pagination
 from announcements.models import Announcement
 from announcements.pagination import KeysetPaginator
 from announcements.views import PAGE_SIZE
+from dpga import content_version
 
 from .factories import make_announcement, make_member, make_user
 
@@ -92,9 +93,45 @@ def test_after_a_change_a_page_costs_at_most_a_few_more_queries(client, settings
     add_news(30, member)
     for name, (first, render) in count_queries(client).items():
         # The content state (1 query) and a list's page index (2 queries): once
-        # per content change for the whole site, not per request.
-        assert first <= render + 3, (name, first, render)
+        # per content change for the whole site, not per request. An announcement's
+        # page keeps its surroundings (3 queries: neighbours, members, addresses).
+        assert first <= render + (4 if name == "detail" else 3), (name, first, render)
         assert first <= MAX_QUERIES, (name, first)
+
+
+def test_a_rendered_page_reads_the_content_state_once_and_the_shared_cache_a_few_times(
+    client, settings, monkeypatch
+):
+    """Each read of a shared cache (Redis) is a round trip: a page drawn for an
+    anonymous reader reads the content version and state once, and what it keeps
+    (page index, kept ranking, an announcement's surroundings) in one read each."""
+    settings.PAGE_CACHE_ENABLED = False  # drawn each time; what is kept is still read
+    member = make_member(slug="unicef", name="UNICEF")
+    add_news(24, member)
+    reads, inside = [], []
+    for method in ("get", "get_many"):
+        original = getattr(cache, method)
+
+        def counted(key, *args, _original=original, **kwargs):
+            if not inside:  # (the local-memory cache's get_many() calls get())
+                reads.append(key)
+            inside.append(key)
+            try:
+                return _original(key, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, method, counted)
+    month = timezone.localtime(Announcement.objects.get(slug="story-3").publish_at)
+    pages = {**urls(), "month archive": f"/news/{month:%Y}/{month:%m}/"}
+    for name, url in pages.items():
+        client.get(url)  # keeps what it keeps
+        reads.clear()
+        assert client.get(url).status_code == 200
+        versions = [key for key in reads if key == content_version.VERSION_KEY]
+        states = [key for key in reads if str(key).startswith("content:state:")]
+        assert len(versions) == len(states) == 1, (name, reads)
+        assert len(reads) <= 5, (name, reads)
 
 
 def test_a_cached_page_costs_no_query(client, django_assert_num_queries):
@@ -166,6 +203,34 @@ def test_an_empty_list_is_one_empty_page(client):
 @pytest.mark.parametrize("page", ["4", "0", "-1", "abc", "99999999999999999999"])
 def test_a_page_that_does_not_exist_is_404(client, ties, page):
     assert client.get(f"/news/?page={page}").status_code == 404
+
+
+@pytest.mark.parametrize("per_page", [1, 3, 10])
+@pytest.mark.parametrize("prepared", [False, True])
+def test_kept_rankings_hold_exactly_what_offset_pages_hold(ties, per_page, prepared, monkeypatch):
+    """A list in an order of its own (ranked search results) with an index key is
+    paged from its kept ranking: the same pages as OFFSET paging, in every chunk."""
+    monkeypatch.setattr(pagination, "INDEX_CHUNK", 2)
+    listing = Announcement.objects.for_listing().order_by("title", "-pk")
+    offset = Paginator(listing, per_page)
+    build = (Announcement.objects.for_listing, {}, ("test-ranked",)) if prepared else None
+    for _ in range(2):  # computing, then from the cache
+        ranked = KeysetPaginator(
+            listing, per_page, index_key=("test-ranked", per_page), prepared=build, ranked=True
+        )
+        assert not ranked.keyset
+        assert ranked.count == offset.count == 23
+        for number in reversed(offset.page_range):
+            assert list(ranked.page(number)) == list(offset.page(number)), number
+
+
+def test_a_page_past_the_end_of_a_kept_list_counts_nothing_again(client, ties, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    assert client.get("/news/").status_code == 200  # the page index is kept
+    for page in ("4", "250", "99999"):  # past the end, and past the index's first chunks
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/news/?page={page}").status_code == 404
+        assert not [q for q in queries if "OVER" in q["sql"].upper()], page
 
 
 def test_search_results_in_rank_order_are_paged_by_offset(ties):

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from announcements.models import Announcement
+from dpga import content_version
 
 from .factories import make_announcement, make_draft
 
@@ -123,3 +124,26 @@ def test_ranked_search_finds_its_matches_through_the_full_text_index(client, set
     settings.PAGE_CACHE_ENABLED = False
     plans = "\n".join(plans_of(client, "/search/?q=water"))
     assert "announcement_search_idx" in plans, plans
+
+
+@needs_postgresql
+def test_a_kept_ranking_is_paged_and_follows_new_and_edited_matches(client, settings, stories):
+    """The ranking is kept for the content state: each page is its ids' rows, and
+    a new better match or an edit shows on the next request."""
+    settings.PAGE_CACHE_ENABLED = False  # pages drawn each time; the ranking is kept
+    for i in range(10):
+        make_announcement(title=f"Field notes {i}", slug=f"notes-{i}", body="Water again.")
+    first = [a.slug for a in client.get("/search/?q=water").context["announcements"]]
+    assert first[:2] == ["in-title", "in-summary"] and len(first) == 10
+    second = [a.slug for a in client.get("/search/?q=water&page=2").context["announcements"]]
+    assert len(second) == 3 and not set(first) & set(second)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/search/?q=water&page=2").status_code == 200
+    assert not [q for q in queries if "ts_rank" in q["sql"]]  # not ranked again
+    make_announcement(title="Water, water everywhere", slug="best", summary="Water.")
+    assert client.get("/search/?q=water").context["announcements"][0].slug == "best"
+    Announcement.objects.filter(slug="in-title").update(title="Systems as public goods")
+    content_version.bump()  # update() sends no signal: code that uses it bumps
+    found = [a.slug for a in client.get("/search/?q=water").context["announcements"]]
+    assert "in-title" not in found  # water was only in its title
+    assert client.get("/search/?q=water&page=3").status_code == 404
