@@ -374,7 +374,7 @@ class TagFeed(NewsFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def announcements(self, tag):
-        return Announcement.objects.tagged(tag.slug)
+        return Announcement.objects.tagged(tag)
 
     def route_kwargs(self, tag):
         return {"slug": tag.slug}

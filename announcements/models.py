@@ -204,15 +204,16 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         objs = super().show_fetched(objs)
         return prefetch_for_listing(objs) if self._tag_lists else objs
 
-    def tagged(self, tag_slug, content_type=None):
+    def tagged(self, tag, content_type=None):
+        """Those with this tag (a Tag, its id, or its slug)."""
         # A correlated EXISTS, not a join: the database walks the newest-first
         # index and tests each row, instead of sorting every item of the tag
         # (and taggit's object_id is an integer where the primary key is a bigint).
+        # By id, each test is one probe of taggit's (content type, item, tag) index.
         content_type = content_type or ContentType.objects.get_for_model(self.model).pk
-        items = TaggedItem.objects.filter(
-            content_type=content_type, object_id=OuterRef("pk"), tag__slug=tag_slug
-        )
-        return self.filter(Exists(items))
+        which = {"tag__slug": tag} if isinstance(tag, str) else {"tag_id": getattr(tag, "pk", tag)}
+        items = TaggedItem.objects.filter(content_type=content_type, object_id=OuterRef("pk"))
+        return self.filter(Exists(items.filter(**which)))
 
     def months_of(self, year):
         """The months of `year` (first days, in the site's time zone) with items in this set.

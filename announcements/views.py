@@ -174,7 +174,7 @@ class TagView(PublishedMixin, ListView):
 
     def list_values(self):
         content_type = ContentType.objects.get_for_model(Announcement)
-        return {"tag": self.tag.slug, "content_type": content_type.pk}
+        return {"tag": self.tag.pk, "content_type": content_type.pk}
 
     def published_list(self, now, *, tag, content_type):
         return super().published_list(now).tagged(tag, content_type)
