@@ -59,6 +59,9 @@ SEARCH_CONFIG = "english"
 
 # Related news is chosen among this many tagged neighbours on each side.
 RELATED_CANDIDATES = 60
+# Ranked search (PostgreSQL) ranks at most the newest this many matches: the cost
+# of a search stays bounded however many items a common word matches.
+SEARCH_RANKED_MATCHES = 1000
 
 RESERVED_SLUGS = {"tags", "page", "feed", "feeds", "search", "archive", "preview"}
 
@@ -247,7 +250,8 @@ class AnnouncementQuerySet(TranslatableQuerySet):
 
         On PostgreSQL the originals are searched with ranked full text (web-search
         syntax against the stored search document: title weighs most, then summary,
-        then body), best match first; elsewhere every word must appear (matching()).
+        then body), best match first, among the newest SEARCH_RANKED_MATCHES
+        matches; elsewhere every word must appear (matching()), newest first.
         """
         words = search_words(query)
         if not words:
@@ -258,17 +262,27 @@ class AnnouncementQuerySet(TranslatableQuerySet):
             return self.matching(language, patterns)
         ranked = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="websearch")
         # A UNION of the two sets of matches, not an OR: the originals are found
-        # through the GIN index instead of a scan of every row.
+        # through the GIN index (a rare word) or by walking the newest-first index
+        # (a common one), instead of a scan of every row.
         originals = Announcement.objects.filter(
             _shown_as_original(language), search_document=ranked
         )
-        matches = (
-            originals.order_by()
-            .values("pk")
-            .union(_translations_matching(language, patterns).values("announcement"))
+        translated = Announcement.objects.filter(
+            pk__in=_translations_matching(language, patterns).values("announcement")
+        )
+        newest = [
+            matches.published().order_by("-publish_at", "-pk").values("pk")
+            for matches in (originals, translated)
+        ]
+        limit = self.ranked_search_limit()
+        matches = newest[0][:limit].union(newest[1][:limit])
+        ranked_ones = (
+            Announcement.objects.filter(pk__in=matches)
+            .order_by("-publish_at", "-pk")
+            .values("pk")[:limit]
         )
         return (
-            self.filter(pk__in=matches)
+            self.filter(pk__in=ranked_ones)
             .annotate(rank=SearchRank(F("search_document"), ranked))
             .order_by("-rank", "-publish_at", "-pk")
         )
@@ -290,6 +304,10 @@ class AnnouncementQuerySet(TranslatableQuerySet):
             .values_list("older", "newer")[:1]
         )
         return next(iter(rows), (None, None))
+
+    def ranked_search_limit(self):
+        """How many of the newest matches a ranked search ranks, or None (not ranked)."""
+        return SEARCH_RANKED_MATCHES if self.search_is_ranked() else None
 
     def search_is_ranked(self):
         """Whether search() ranks its results (PostgreSQL) or lists them newest first."""

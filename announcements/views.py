@@ -228,7 +228,12 @@ class SearchView(PublishedMixin, ListView):
 
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data.get("q", "") if self.form.is_valid() else ""
-        return super().get_context_data(form=self.form, query=query, **kwargs)
+        context = super().get_context_data(form=self.form, query=query, **kwargs)
+        # A ranked search that reached its bound: say so (the rest are older matches).
+        limit = Announcement.objects.ranked_search_limit()
+        reached = limit and query and context["paginator"].count >= limit
+        context["ranked_limit"] = limit if reached else None
+        return context
 
 
 class AnnouncementDetailView(DetailView):

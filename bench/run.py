@@ -278,10 +278,27 @@ def parse_latency(value):
     return float(number) * UNITS[unit]
 
 
-def run_wrk(wrk, url, args, headers=()):
+# A new search each request (an unused parameter, so nothing kept is found): what
+# a search costs when nobody asked it since the last change.
+FRESH_QUERY_SCRIPT = """
+math.randomseed(os.time())
+local run = math.random(1, 1000000000)
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. "&fresh=" .. run .. "-" .. counter)
+end
+"""
+
+
+def run_wrk(wrk, url, args, headers=(), script=None):
     command = [wrk, "-t1", f"-c{args.connections}", f"-d{args.duration}s", "--latency"]
     for header in headers:
         command += ["-H", header]
+    if script is not None:
+        lua = RESULTS / "wrk-script.lua"
+        lua.write_text(script)
+        command += ["-s", str(lua)]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     percentiles = dict(re.findall(r"^\s*(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
     if set(percentiles) != {"50", "99"}:
@@ -320,11 +337,11 @@ def measure(server, wrk, rows, args):
     warm_up(server, baseline_path)
     baselines = [run_wrk(wrk, server.url(baseline_path), args)]
     results = []
-    for name, path, headers in rows:
+    for name, path, headers, *script in rows:
         if path == baseline_path:
             continue
         warm_up(server, path, headers)
-        figures = run_wrk(wrk, server.url(path), args, headers)
+        figures = run_wrk(wrk, server.url(path), args, headers, *script)
         baselines.append(run_wrk(wrk, server.url(baseline_path), args))
         around = (baselines[-2]["rps"] + baselines[-1]["rps"]) / 2
         results.append({"name": name, "path": path, **figures, "baseline_rps": around})
@@ -368,6 +385,8 @@ def table(phase, results, queries):
         q = queries.get(r["path"], {})
         if r["name"] == "baseline" or "304" in r["name"] or r["name"] == "static file":
             query_text = "0"
+        elif not q:
+            query_text = "–"
         elif cached:
             query_text = f"{q['queries_cached']} ({q['queries_after_change']} after a change)"
         else:
@@ -481,8 +500,10 @@ def main():
     with Server(env, args.workers, DJANGO_PAGE_CACHE="0") as server:
         cold = measure(server, wrk, rows, args)
     print("Nothing kept (page cache and fragment cache off):")
+    fresh_search = ("search never asked before (no target)", f"/search/?q={SEARCH_WORD}&fresh=1")
+    bare_rows = [*rows, (*fresh_search, (), FRESH_QUERY_SCRIPT)]
     with Server(env, args.workers, DJANGO_PAGE_CACHE="0", DJANGO_FRAGMENT_CACHE="0") as server:
-        bare = measure(server, wrk, rows, args)
+        bare = measure(server, wrk, bare_rows, args)
 
     database = env["DATABASE_URL"].split(":", 1)[0]
     cache_kind = "Redis" if args.redis_url else "file-based cache"

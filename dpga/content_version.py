@@ -29,6 +29,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from . import fragments
+
 VERSION_KEY = "content:version"
 
 # Within one_state_per_request(): the version and state this request reads.
@@ -146,6 +148,11 @@ def signature(*parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
+def _key(name, state):
+    # Kept values are the code's answers: a new release (dpga.fragments) asks again.
+    return f"content:{state['version']}:{fragments.release()}:{name}"
+
+
 def recall(name, state):
     """(True, value) if ``name`` is cached for this content state, else (False, None)."""
     found = recall_many([name], state)
@@ -154,7 +161,7 @@ def recall(name, state):
 
 def recall_many(names, state):
     """{name: value} of those of ``names`` cached for this content state (one read)."""
-    keys = {f"content:{state['version']}:{name}": name for name in names}
+    keys = {_key(name, state): name for name in names}
     return {
         keys[key]: entry[1]
         for key, entry in cache.get_many(list(keys)).items()
@@ -167,7 +174,7 @@ def store(values, state):
     timeout = timeout_until(state["valid_until"], timezone.now())
     cache.set_many(
         {
-            f"content:{state['version']}:{name}": (state["valid_until"], v)
+            _key(name, state): (state["valid_until"], v)
             for name, v in values.items()
         },
         timeout,

@@ -31,6 +31,7 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import urlencode
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.timezone import template_localtime
 from django.utils.translation import (
     get_language,
@@ -87,6 +88,7 @@ def environment(**options):
         time_element=time_element,
         language_name=language_name,
         w3c_datetime=seo.w3c_datetime,
+        number=lambda value: number_format(value, force_grouping=True),  # 1,000 · 1 000
     )
     return env
 
