@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 from taggit.models import Tag
 
+from dpga import content_version
 from members.models import Member
 
 from .feedgenerators import FEED_TYPES
@@ -109,22 +110,41 @@ class FeedDocument:
 
     Two small queries (a count, with the feed's last recorded change when
     `state_key` names it, and a slice of ids and dates); nothing rendered.
+    A feed named by `state_key` keeps the answer for the content state
+    (dpga.content_version): every change to what a feed shows, its recorded
+    change (FeedState) included, bumps the content version.
     """
 
     def __init__(self, announcements, page=None, state_key=None):
-        published = announcements.published()
         self.page = page
+        if state_key is None:
+            facts = self.facts(announcements, page, state_key)
+        else:
+            name = f"feed-document:{content_version.signature(state_key, page)}"
+            facts = content_version.remember(
+                name, lambda: self.facts(announcements, page, state_key)
+            )
+        self.total, self.state_changed_at, self.rows = facts
+        self.archive_pages = self.total // ARCHIVE_PAGE_SIZE
+        if self.rows is None:
+            raise Http404(_("No such archive page."))
+        self.pks = [pk for pk, _updated, _published in self.rows]
+
+    @staticmethod
+    def facts(announcements, page, state_key):
+        """(total, the feed's recorded change, rows of (pk, updated, published));
+        rows is None for an archive page that does not exist."""
+        published = announcements.published()
         recorded = FeedState.objects.filter(key=state_key).values("changed_at")[:1]
         totals = published.aggregate(total=Count("pk"), state_changed_at=Max(Subquery(recorded)))
-        self.total = totals["total"]
+        total = totals["total"]
         # With no published row the aggregate has no row to carry the state on.
-        self.state_changed_at = totals["state_changed_at"]
-        if not self.total and state_key is not None:
+        state_changed_at = totals["state_changed_at"]
+        if not total and state_key is not None:
             state = FeedState.objects.filter(key=state_key)
-            self.state_changed_at = state.values_list("changed_at", flat=True).first()
-        self.archive_pages = self.total // ARCHIVE_PAGE_SIZE
-        if page is not None and page > self.archive_pages:
-            raise Http404(_("No such archive page."))
+            state_changed_at = state.values_list("changed_at", flat=True).first()
+        if page is not None and page > total // ARCHIVE_PAGE_SIZE:
+            return total, state_changed_at, None
         fields = ("pk", "updated_at", "publish_at")
         if page is None:
             rows = list(published.newest_first().values_list(*fields)[:FEED_SIZE])
@@ -132,8 +152,7 @@ class FeedDocument:
             start = (page - 1) * ARCHIVE_PAGE_SIZE
             oldest_first = published.order_by("publish_at", "pk").values_list(*fields)
             rows = list(oldest_first[start : start + ARCHIVE_PAGE_SIZE])[::-1]
-        self.rows = rows
-        self.pks = [pk for pk, _updated, _published in rows]
+        return total, state_changed_at, rows
 
     @property
     def newest_change(self):
