@@ -137,7 +137,7 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         (`now`, the current time unless given).
 
         Written "not after now" rather than "at or before now": the same rows,
-        but SQLite then takes a page's own bound (older_than(), pagination)
+        but SQLite then takes a query's own bound (older_than(): the neighbours)
         as the index range instead of scanning down from now.
         """
         return self.filter(status=Announcement.Status.PUBLISHED).exclude(

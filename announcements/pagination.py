@@ -1,23 +1,18 @@
 """Pages of announcements that cost the same at page 1 and at page 5,000.
 
 ``?page=N`` stays the address of a page, but the database is never asked to
-skip (OFFSET) the rows before it. One query counts the rows of the whole list
-and numbers them, keeping the key (publish time, id) of the first row of
-every page; that *page index* is cached for the current content version (see
-dpga.content_version), in chunks. A page is then an index seek: the rows at or after its
-first key, newest first, limited to a page.
-
-A ranked list (search results, best match first) is kept the same way as its
-*ranking*: the ids of the whole list in order, in chunks. A page is then its
-ten ids' rows, looked up by primary key: the ranking is computed once per
-content state and search, not once per page and visitor.
+skip (OFFSET) the rows before it. One query lists the ids of the whole list in
+its order -- newest first, or best match first for a ranked search; that *page
+index* is kept for the content state (see dpga.content_version), in chunks. A
+page is then its ten ids' rows, looked up by primary key: the same small query
+on every page of every list (a tag's, a member's, an archive's, a search's),
+and the list's own filters are asked once per content state, not per page and
+visitor.
 """
 
 import contextlib
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Window
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -25,17 +20,18 @@ from dpga import content_version
 from dpga.prepared import PreparedQuery
 
 KEYSET_ORDERING = (("-publish_at", "-pk"), ("-publish_at", "-id"))
-# The page index and rankings are cached in chunks of this many pages.
+# The page index is cached in chunks of this many pages.
 INDEX_CHUNK = 200
 
 
 class KeysetPaginator(Paginator):
-    """A Paginator for querysets ordered newest first (``-publish_at, -pk``).
+    """A Paginator for querysets ordered newest first (``-publish_at, -pk``),
+    paged by their ids (see above).
 
     ``index_key`` names the list for the cache (view and arguments); without it
-    the index is computed on every use. Querysets in another order (``ranked``,
-    or found so by looking at their ordering) are paged by their kept ranking
-    when they have an ``index_key``, else the ordinary way.
+    the index is computed on every use. A queryset in another order (``ranked``,
+    or found so by looking at its ordering) is paged the same way when it has an
+    ``index_key``, else the ordinary way (OFFSET).
     """
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
@@ -59,47 +55,23 @@ class KeysetPaginator(Paginator):
         """Whether pages come from the kept page index or ranking (else: ordinary paging)."""
         return self.keyset or self.index_key is not None
 
-    @cached_property
-    def page_index(self):
-        """(count, [(publish_at, pk) of the first row of each page]), computed now:
-        one query, each page's first row carrying the count of the whole list."""
-        starts = (
-            self.object_list.order_by()
-            .prefetch_related(None)
-            .annotate(
-                row=Window(RowNumber(), order_by=[F("publish_at").desc(), F("pk").desc()]),
-                count=Window(Count("pk")),
-            )
-            # Row numbers are 1-based: pages start at rows 1, per_page + 1, ...
-            .annotate(phase=(F("row") - 1) % self.per_page)
-            .filter(phase=0)
-            .values_list("publish_at", "pk", "count")
-        )
-        starts = sorted(starts, reverse=True)  # newest first
-        count = starts[0][2] if starts else 0
-        return count, [(publish_at, pk) for publish_at, pk, _count in starts]
-
     def _index_parts(self):
-        """What is kept of the list, computed now: {"count": n, chunk number: chunk}.
-
-        A chunk covers INDEX_CHUNK pages: their first rows' keys (keyset), or
-        the ids on them, in order (ranked: one query of ids, in the list's order).
-        """
-        if self.keyset:
-            count, entries = self.page_index
-            per_chunk = INDEX_CHUNK
-        else:
-            entries = list(self.object_list.values_list("pk", flat=True))
-            count, per_chunk = len(entries), INDEX_CHUNK * self.per_page
-        parts = {"count": count}
-        for start in range(0, len(entries), per_chunk):
-            parts[start // per_chunk] = entries[start : start + per_chunk]
+        """The page index, computed now: {"count": n, chunk number: ids}, a chunk
+        holding the ids on INDEX_CHUNK pages, in the list's order (one query)."""
+        ids = list(self.object_list.prefetch_related(None).values_list("pk", flat=True))
+        per_chunk = INDEX_CHUNK * self.per_page
+        parts = {"count": len(ids)}
+        for start in range(0, len(ids), per_chunk):
+            parts[start // per_chunk] = ids[start : start + per_chunk]
         return parts
 
     @cached_property
+    def _name(self):
+        return "page-index:" + content_version.signature(self.index_key, self.per_page)
+
+    @cached_property
     def _cache(self):
-        name = "page-index:" + content_version.signature(self.index_key, self.per_page)
-        return name, content_version.content_state()
+        return self._name, content_version.content_state()
 
     def _read(self, *parts):
         """Have these parts of the index ("count", chunk numbers) at hand: kept ones
@@ -147,18 +119,19 @@ class KeysetPaginator(Paginator):
             return self._get_page(self.object_list.none(), number, self)
         chunk = self._part((number - 1) // INDEX_CHUNK)
         place = (number - 1) % INDEX_CHUNK
-        if not self.keyset:
-            ids = chunk[place * self.per_page : (place + 1) * self.per_page]
-            return self._get_page(self._rows_with_ids(ids), number, self)
-        publish_at, pk = chunk[place]
-        if self.prepared is None or self.index_key is None:
-            rows = _from(self.object_list, publish_at, pk)[: self.per_page]
-        else:
-            rows = self._prepared_rows(publish_at, pk)
-        return self._get_page(rows, number, self)
+        ids = chunk[place * self.per_page : (place + 1) * self.per_page]
+        return self._get_page(self._rows_with_ids(ids), number, self)
 
     def _rows_with_ids(self, ids):
-        """A ranked page: the rows with these ids, in their order."""
+        """A page: the rows with these ids, in their order.
+
+        With ``prepared`` = (build, values, shape), from SQL built once per shape
+        (see dpga.prepared): build(now, **values) makes the list's queryset, as the
+        view does, and the page is its rows with these ids; values are what it
+        depends on beyond what ``shape`` names -- by default the list itself
+        (``index_key``), so a member's id, say; a search's shape is its language
+        and number of words.
+        """
         if self.prepared is None:
             rows = self.object_list.filter(pk__in=ids)
         else:
@@ -167,36 +140,12 @@ class KeysetPaginator(Paginator):
             def query(*_shape, now, ids, **values):
                 return build(now, **values).filter(pk__in=ids)
 
+            if shape is None:
+                shape = (self._name,)  # a digest of index_key and per_page
             values = {"now": timezone.now(), "ids": ids, **values}
             rows = _PAGES.run(shape, query, values)
         by_id = {row.pk: row for row in rows}
         return [by_id[pk] for pk in ids if pk in by_id]
-
-    def _prepared_rows(self, publish_at, pk):
-        """The page's rows from SQL built once per list (see dpga.prepared).
-
-        ``prepared`` is (build, values, shape): build(now, **values) makes the
-        list's queryset, as the view does; values are what it depends on beyond
-        what ``shape`` names -- by default the list itself (``index_key``), so a
-        member's id, say; a search's shape is its language and number of words.
-        (A ranked list's build makes the rows its ranking picks from.)
-        """
-        build, values, shape = self.prepared
-
-        def query(*_shape, now, start_at, start_pk, **values):
-            return _from(build(now, **values), start_at, start_pk)[: self.per_page]
-
-        list_name, _state = self._cache  # a digest of index_key and per_page
-        shape = (list_name,) if shape is None else (*shape, self.per_page)
-        values = {"now": timezone.now(), "start_at": publish_at, "start_pk": pk, **values}
-        return _PAGES.run(shape, query, values)
-
-
-def _from(rows, publish_at, pk):
-    """The row (publish_at, pk) and every older one, newest first: an index range."""
-    return rows.filter(publish_at__lte=publish_at).filter(
-        Q(publish_at__lt=publish_at) | Q(pk__lte=pk)
-    )
 
 
 _PAGES = PreparedQuery(max_shapes=2000)

@@ -15,7 +15,7 @@ from dpga.translations import current_language
 
 from .feeds import feed_links
 from .forms import SearchForm
-from .models import Announcement, PreviewLink, search_patterns, tag_at
+from .models import Announcement, PreviewLink, tag_at
 from .pagination import KeysetPaginator
 
 PAGE_SIZE = 10
@@ -59,9 +59,10 @@ class PublishedMixin:
 
     def prepared_list(self):
         """(build, values, shape): a page's rows from SQL built once per shape (see
-        KeysetPaginator), or None. build(now, **values) makes the list; shape (None:
-        the list's address) decides everything else in its SQL."""
-        return self.published_list, self.list_values(), None
+        KeysetPaginator). Every list is paged by its kept ids, so a page is the
+        cards with those ids: one SQL per language for every list (its own filters
+        are asked only when its page index is computed)."""
+        return Announcement.objects.for_listing, {}, ("cards", current_language())
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         """Pages found by key, not OFFSET; the page index is cached per list."""
@@ -104,10 +105,6 @@ class ArchiveMixin(PublishedMixin):
         """All the news (get_queryset(), for the next and previous periods), or a period's."""
         news = super().published_list(now, **values)
         return news if since is None else news.filter(publish_at__gte=since, publish_at__lt=until)
-
-    def prepared_list(self):
-        # One SQL for every period, in each language (which decides the translations' join).
-        return self.published_list, self.period, (type(self).__name__, current_language())
 
     def kept(self, name, compute, *args):
         """compute(*args), kept for the content state (periods follow the time zone)."""
@@ -207,24 +204,6 @@ class SearchView(PublishedMixin, ListView):
     @property
     def ranked(self):
         return Announcement.objects.search_is_ranked()
-
-    def prepared_list(self):
-        """One prepared query per language and number of words, the words its values.
-
-        Ranked search (PostgreSQL): the paginator keeps the ranking, and a page is
-        its ids' cards, from one prepared query per language.
-        """
-        patterns = search_patterns(self.form.cleaned_data["q"]) if self.form.is_valid() else []
-        if not patterns:
-            return None
-        language = current_language()
-        if self.ranked:
-            return Announcement.objects.for_listing, {}, ("search-ranked", language)
-
-        def build(now, *, patterns):
-            return Announcement.objects.for_listing(now).matching(language, patterns)
-
-        return build, {"patterns": patterns}, ("search", language, len(patterns))
 
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data.get("q", "") if self.form.is_valid() else ""

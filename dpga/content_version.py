@@ -173,10 +173,7 @@ def store(values, state):
     """Cache ``{name: value}`` for this content state."""
     timeout = timeout_until(state["valid_until"], timezone.now())
     cache.set_many(
-        {
-            _key(name, state): (state["valid_until"], v)
-            for name, v in values.items()
-        },
+        {_key(name, state): (state["valid_until"], v) for name, v in values.items()},
         timeout,
     )
 
