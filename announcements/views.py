@@ -65,7 +65,7 @@ class PublishedMixin:
         return Announcement.objects.for_listing, {}, ("cards", current_language())
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        """Pages found by key, not OFFSET; the page index is cached per list."""
+        """Pages found by their kept ids, not OFFSET; the page index is kept per list."""
         index_key = (
             type(self).__qualname__,
             translation.get_language(),  # search matches the text of the visitor's language
@@ -86,10 +86,9 @@ class AnnouncementListView(PublishedMixin, ListView):
 
 class ArchiveMixin(PublishedMixin):
     """A year's or a month's news. What such a page asks of the whole archive --
-    which months have news, the next and previous period with news, how many
-    items and where each page starts -- is kept for the content state, as the
-    page index is; the page's own rows come from prepared SQL, the period's
-    bounds its values."""
+    which months have news, the next and previous period with news, and its
+    page index (the period's ids, in order) -- is kept for the content state;
+    a page is then the cards with its ids, from prepared SQL."""
 
     allow_empty = False  # no page, and no link, for a period without news
     empty_list_message = gettext_lazy("No such archive page.")
