@@ -66,12 +66,9 @@ class KeysetPaginator(Paginator):
         return parts
 
     @cached_property
-    def _name(self):
-        return "page-index:" + content_version.signature(self.index_key, self.per_page)
-
-    @cached_property
     def _cache(self):
-        return self._name, content_version.content_state()
+        name = "page-index:" + content_version.signature(self.index_key, self.per_page)
+        return name, content_version.content_state()
 
     def _read(self, *parts):
         """Have these parts of the index ("count", chunk numbers) at hand: kept ones
@@ -126,11 +123,9 @@ class KeysetPaginator(Paginator):
         """A page: the rows with these ids, in their order.
 
         With ``prepared`` = (build, values, shape), from SQL built once per shape
-        (see dpga.prepared): build(now, **values) makes the list's queryset, as the
-        view does, and the page is its rows with these ids; values are what it
-        depends on beyond what ``shape`` names -- by default the list itself
-        (``index_key``), so a member's id, say; a search's shape is its language
-        and number of words.
+        (see dpga.prepared): build(now, **values) makes the rows a page picks from
+        (the views: every published card, one SQL per language), ``shape`` names
+        everything else in its SQL.
         """
         if self.prepared is None:
             rows = self.object_list.filter(pk__in=ids)
@@ -140,8 +135,6 @@ class KeysetPaginator(Paginator):
             def query(*_shape, now, ids, **values):
                 return build(now, **values).filter(pk__in=ids)
 
-            if shape is None:
-                shape = (self._name,)  # a digest of index_key and per_page
             values = {"now": timezone.now(), "ids": ids, **values}
             rows = _PAGES.run(shape, query, values)
         by_id = {row.pk: row for row in rows}
