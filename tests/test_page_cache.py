@@ -62,7 +62,7 @@ def test_pages_cached_before_a_deploy_are_not_served_after_it(client, world, mon
 
 
 @pytest.mark.parametrize("url", PAGES + FEEDS)
-def test_public_responses_carry_validators_and_cache_lifetimes(client, world, url):
+def test_public_responses_carry_validators_and_cache_lifetimes(client, world, noon, url):
     for response in (client.get(url), client.get(url)):  # rendered, then from the cache
         cache_control = response["Cache-Control"]
         assert "public" in cache_control
@@ -71,6 +71,25 @@ def test_public_responses_carry_validators_and_cache_lifetimes(client, world, ur
         assert response["ETag"].startswith(('"', 'W/"'))
         assert response.has_header("Last-Modified")
         assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.parametrize("url", ["/", "/members/", "/news/feed/atom/"])
+def test_http_caches_may_not_keep_a_page_past_local_midnight(client, world, noon, url):
+    """Members join and leave on their day: the content renews at local midnight, and
+    no CDN or browser may serve the day's page, stale or not, after it."""
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate() + datetime.timedelta(days=1), datetime.time()
+        )
+    )
+    noon.move_to(midnight - datetime.timedelta(minutes=3))
+    for response in (client.get(url), client.get(url)):  # rendered, then from the cache
+        assert "max-age=60" in response["Cache-Control"]
+        assert "stale-while-revalidate=120" in response["Cache-Control"]
+    noon.move_to(midnight - datetime.timedelta(seconds=40))
+    response = client.get(url)
+    assert "max-age=40" in response["Cache-Control"]
+    assert "stale-while-revalidate=0" in response["Cache-Control"]
 
 
 @pytest.mark.parametrize("url", PAGES + FEEDS)
