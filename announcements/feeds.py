@@ -175,7 +175,7 @@ class FeedDocument:
         by_pk = (
             Announcement.objects.filter(pk__in=self.pks)
             .select_related("author")
-            .with_tag_lists()  # tag_list, one query
+            .with_tag_lists()  # tag_list, in the same query
             .in_language()
             .in_bulk()
         )

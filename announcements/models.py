@@ -1,4 +1,5 @@
 import datetime
+import json
 import logging
 import os
 import secrets
@@ -11,6 +12,7 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connections, models
 from django.db.models import (
+    Aggregate,
     Count,
     Exists,
     F,
@@ -22,7 +24,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONArray
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -85,18 +87,35 @@ def _newest_first(announcement):
     return (-announcement.publish_at.timestamp(), -announcement.pk)
 
 
-def prefetch_for_listing(announcements):
-    """for_listing()'s prefetch (each one's tags as `listed_tags`), for announcements
-    fetched some other way: one prepared query for all of them."""
-    if announcements:
-        content_type = ContentType.objects.get_for_model(Announcement)
-        pks = sorted({announcement.pk for announcement in announcements})
-        by_item = {pk: [] for pk in pks}
-        for tag in _TAGS_OF_MANY(content_type=content_type.pk, pks=pks):
-            by_item[tag.item].append(tag)
-        for announcement in announcements:
-            announcement.listed_tags = list(by_item[announcement.pk])
-    return announcements
+class JSONList(Aggregate):
+    """A group's values as one JSON array (JSONB_AGG; SQLite's JSON_GROUP_ARRAY)."""
+
+    function = "JSONB_AGG"
+    output_field = models.JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def _tag_rows():
+    """Each announcement's tags as JSON -- [[tagged-item id, tag id, name, slug], ...]
+    -- from a subquery in the announcement's own row (one index probe a row). The
+    content type is named by its natural key: no id is baked into prepared SQL."""
+    meta = Announcement._meta
+    items = TaggedItem.objects.filter(
+        content_type__app_label=meta.app_label,
+        content_type__model=meta.model_name,
+        object_id=OuterRef("pk"),
+    )
+    rows = JSONList(JSONArray("pk", "tag_id", "tag__name", "tag__slug"))
+    return Subquery(items.order_by().values("object_id").annotate(rows=rows).values("rows"))
+
+
+def _listed_tags(rows):
+    """Tags from _tag_rows()' JSON, in the order they were added."""
+    if isinstance(rows, str):  # as the database gave it (a prepared query's raw row)
+        rows = json.loads(rows)
+    return [Tag(id=tag, name=name, slug=slug) for _, tag, name, slug in sorted(rows or ())]
 
 
 def search_words(query):
@@ -188,24 +207,17 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         """What a list card shows (not the body), with its tags, in the active language."""
         return self.defer(*CARD_OMITS).with_tag_lists().in_language()
 
-    _tag_lists = False
-
-    def with_tag_lists(self, attach=True):
-        """Each announcement fetched gets its tags as `listed_tags` (tag_list):
-        prefetch_for_listing(), one prepared query for all of them (`attach=False`:
-        the caller attaches them itself)."""
-        queryset = self._chain()
-        queryset._tag_lists = attach
-        return queryset
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._tag_lists = self._tag_lists
-        return clone
+    def with_tag_lists(self):
+        """Each announcement fetched gets its tags as `listed_tags` (tag_list), in
+        the same query (_tag_rows())."""
+        return self.annotate(tag_rows=_tag_rows())
 
     def show_fetched(self, objs):
         objs = super().show_fetched(objs)
-        return prefetch_for_listing(objs) if self._tag_lists else objs
+        for obj in objs:
+            if "tag_rows" in obj.__dict__:
+                obj.listed_tags = _listed_tags(obj.__dict__.pop("tag_rows"))
+        return objs
 
     def tagged(self, tag, content_type=None):
         """Those with this tag (a Tag, its id, or its slug)."""
@@ -604,7 +616,7 @@ class Announcement(Translatable):
         candidates = _AT_ADDRESS(language, drafts, **values)
         if candidates:
             found = min(candidates, key=lambda a: (a.slug != slug, a.content_language != language))
-            return prefetch_for_listing([found])[0]
+            return found
         announcements = Announcement.objects.all() if drafts else Announcement.objects.published()
         elsewhere = AnnouncementTranslation.objects.filter(slug=slug).values("announcement")
         return announcements.filter(pk__in=elsewhere).in_language(language).first()
@@ -888,24 +900,13 @@ def _at_address_query(language, drafts, *, slug, now=None):
         .annotate(
             author_first_name=F("author__first_name"), author_last_name=F("author__last_name")
         )
+        .with_tag_lists()
         .order_by()
         .in_language(language)[:2]
     )
 
 
 _AT_ADDRESS = PreparedQuery(_at_address_query)
-
-
-def _tags_of_many_query(*, content_type, pks):
-    """The tags of several items, each with the `item` it belongs to, in the order given."""
-    return (
-        Tag.objects.filter(
-            taggit_taggeditem_items__content_type=content_type,
-            taggit_taggeditem_items__object_id__in=pks,
-        )
-        .annotate(item=F("taggit_taggeditem_items__object_id"))
-        .order_by("taggit_taggeditem_items__pk")
-    )
 
 
 _TRANSLATION_SLUGS = PreparedQuery(
@@ -916,7 +917,6 @@ _LISTED_MEMBERS = PreparedQuery(
         announcements=pk
     )
 )
-_TAGS_OF_MANY = PreparedQuery(_tags_of_many_query)
 
 
 def tag_at(slug):
@@ -927,28 +927,35 @@ def tag_at(slug):
 _TAG_AT = PreparedQuery(lambda *, slug: Tag.objects.filter(slug=slug))
 
 
-def front_page(featured, latest, now=None):
-    """The home page's news: up to `featured` featured announcements, then the
-    `latest` newest others, as cards -- two prepared queries and one for their tags."""
-    now = now or timezone.now()
-    language = current_language()
-    top = list(_FEATURED(language, featured, now=now))
-    rest = list(_LATEST(language, latest, now=now, skip=[a.pk for a in top]))
-    prefetch_for_listing(top + rest)
-    return top, rest
+def cards_with_ids(ids, now=None):
+    """The cards of these published announcements, in the order given (one prepared
+    query, the same for every page of every list)."""
+    if not ids:
+        return []
+    rows = _CARDS(current_language(), now=now or timezone.now(), ids=list(ids))
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def _front_page_news(now):
-    # Cards, their tags attached by front_page() in one query for both lists.
-    return Announcement.objects.for_listing(now).with_tag_lists(attach=False)
-
-
-_FEATURED = PreparedQuery(
-    lambda language, limit, *, now: _front_page_news(now).filter(featured=True)[:limit]
+_CARDS = PreparedQuery(
+    lambda language, *, now, ids: Announcement.objects.for_listing(now).filter(pk__in=ids),
+    max_shapes=2000,
 )
-_LATEST = PreparedQuery(
-    lambda language, limit, *, now, skip: _front_page_news(now).exclude(pk__in=skip)[:limit]
-)
+
+
+def front_page_ids(featured, latest, now=None):
+    """The home page's news: the ids of up to `featured` featured announcements,
+    newest first, and of the `latest` newest others (two queries on only ids)."""
+    news = Announcement.objects.published(now).newest_first().values_list("pk", flat=True)
+    top = list(news.filter(featured=True)[:featured])
+    return top, list(news.exclude(pk__in=top)[:latest])
+
+
+def front_page(ids, now=None):
+    """front_page_ids()' (featured, latest), as cards (one query: cards_with_ids())."""
+    top, rest = ids
+    cards = cards_with_ids([*top, *rest], now)
+    return [c for c in cards if c.pk in top], [c for c in cards if c.pk not in top]
 
 
 @receiver(post_delete, sender=Announcement)

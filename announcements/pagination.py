@@ -13,11 +13,9 @@ visitor.
 import contextlib
 
 from django.core.paginator import Paginator
-from django.utils import timezone
 from django.utils.functional import cached_property
 
 from dpga import content_version
-from dpga.prepared import PreparedQuery
 
 KEYSET_ORDERING = (("-publish_at", "-pk"), ("-publish_at", "-id"))
 # The page index is cached in chunks of this many pages.
@@ -36,18 +34,18 @@ class KeysetPaginator(Paginator):
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         self.index_key = kwargs.pop("index_key", None)
-        self.prepared = kwargs.pop("prepared", None)
+        self.rows = kwargs.pop("rows", None)
         ranked = kwargs.pop("ranked", False)
         super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
         self._parts = {}  # parts of the kept index this paginator has read
-        if self.prepared is not None:  # object_list is not looked at yet
+        if self.rows is not None:  # object_list is not looked at yet
             self.keyset = not ranked and not orphans
             return
         ordering = tuple(getattr(object_list, "query", None) and object_list.query.order_by or ())
         self.keyset = ordering in KEYSET_ORDERING and not orphans
 
     def _check_object_list_is_ordered(self):
-        if self.prepared is None:
+        if self.rows is None:
             super()._check_object_list_is_ordered()
 
     @property
@@ -120,25 +118,9 @@ class KeysetPaginator(Paginator):
         return self._get_page(self._rows_with_ids(ids), number, self)
 
     def _rows_with_ids(self, ids):
-        """A page: the rows with these ids, in their order.
-
-        With ``prepared`` = (build, values, shape), from SQL built once per shape
-        (see dpga.prepared): build(now, **values) makes the rows a page picks from
-        (the views: every published card, one SQL per language), ``shape`` names
-        everything else in its SQL.
-        """
-        if self.prepared is None:
-            rows = self.object_list.filter(pk__in=ids)
-        else:
-            build, values, shape = self.prepared
-
-            def query(*_shape, now, ids, **values):
-                return build(now, **values).filter(pk__in=ids)
-
-            values = {"now": timezone.now(), "ids": ids, **values}
-            rows = _PAGES.run(shape, query, values)
-        by_id = {row.pk: row for row in rows}
+        """A page: the rows with these ids, in their order -- from ``rows(ids)``
+        when given (the views: every list's cards from the same prepared SQL)."""
+        if self.rows is not None:
+            return self.rows(ids)
+        by_id = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return [by_id[pk] for pk in ids if pk in by_id]
-
-
-_PAGES = PreparedQuery(max_shapes=2000)

@@ -15,7 +15,7 @@ from dpga.translations import current_language
 
 from .feeds import feed_links
 from .forms import SearchForm
-from .models import Announcement, PreviewLink, tag_at
+from .models import Announcement, PreviewLink, cards_with_ids, tag_at
 from .pagination import KeysetPaginator
 
 PAGE_SIZE = 10
@@ -33,7 +33,7 @@ class PublishedMixin:
     ranked = False
 
     def get_queryset(self):
-        # Built only if used: a page from prepared SQL (KeysetPaginator) needs the
+        # Built only if used: a page from its kept ids (KeysetPaginator) needs the
         # queryset only to count and index the list, which is mostly cached.
         return SimpleLazyObject(functools.partial(self.published_list, None, **self.list_values()))
 
@@ -57,13 +57,6 @@ class PublishedMixin:
         """What, beyond the address, the list depends on: published_list()'s arguments."""
         return {}
 
-    def prepared_list(self):
-        """(build, values, shape): a page's rows from SQL built once per shape (see
-        KeysetPaginator). Every list is paged by its kept ids, so a page is the
-        cards with those ids: one SQL per language for every list (its own filters
-        are asked only when its page index is computed)."""
-        return Announcement.objects.for_listing, {}, ("cards", current_language())
-
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         """Pages found by their kept ids, not OFFSET; the page index is kept per list."""
         index_key = (
@@ -73,7 +66,9 @@ class PublishedMixin:
             sorted(self.kwargs.items()),
             sorted((k, v) for k, v in self.request.GET.lists() if k != self.page_kwarg),
         )
-        kwargs["prepared"] = self.prepared_list()
+        # Its own filters are asked only when its page index is computed: a page is
+        # the cards with its ids (the same prepared SQL for every list).
+        kwargs["rows"] = cards_with_ids
         kwargs["ranked"] = self.ranked
         return super().get_paginator(
             queryset, per_page, orphans, allow_empty_first_page, index_key=index_key, **kwargs
@@ -163,7 +158,10 @@ class TagView(PublishedMixin, ListView):
     empty_list_message = gettext_lazy("No published news has this tag.")
 
     def get_queryset(self):
-        self.tag = tag_at(self.kwargs["slug"])
+        slug = self.kwargs["slug"]
+        self.tag = content_version.remember_found(
+            "tag:" + content_version.signature(slug), lambda: tag_at(slug)
+        )
         if self.tag is None:
             raise Http404(_("No published news has this tag."))
         return super().get_queryset()

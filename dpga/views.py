@@ -13,7 +13,9 @@ from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from announcements.models import front_page
+from announcements.models import front_page, front_page_ids
+from dpga import content_version
+from dpga.translations import current_language
 from members.models import newest_members
 
 HOME_FEATURED = 3
@@ -24,8 +26,16 @@ HOME_NEW_MEMBERS = 6
 @require_safe
 def home(request):
     """Featured and latest news, and the newest members."""
-    featured, latest = front_page(HOME_FEATURED, HOME_LATEST)
-    new_members = newest_members(HOME_NEW_MEMBERS)
+    # Which news and members it shows is kept for the content state (one cache
+    # read); the cards are then one query.
+    kept = content_version.remember_many(
+        {
+            "home:news": lambda: front_page_ids(HOME_FEATURED, HOME_LATEST),
+            f"home:members:{current_language()}": lambda: newest_members(HOME_NEW_MEMBERS),
+        }
+    )
+    featured, latest = front_page(kept["home:news"])
+    new_members = kept[f"home:members:{current_language()}"]
     return render(
         request,
         "home.html",

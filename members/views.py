@@ -4,6 +4,8 @@ from django.views.generic import ListView
 
 from announcements.feeds import feed_links
 from announcements.views import PublishedMixin
+from dpga import content_version
+from dpga.translations import current_language
 
 from .models import Member, listed_by_name, listed_member_at
 
@@ -36,7 +38,11 @@ class MemberDetailView(PublishedMixin, ListView):
     template_name = "members/detail.html"
 
     def get_queryset(self):
-        self.member = listed_member_at(self.kwargs["slug"])
+        slug = self.kwargs["slug"]
+        self.member = content_version.remember_found(
+            "member:" + content_version.signature(slug, current_language()),
+            lambda: listed_member_at(slug),
+        )
         if self.member is None:
             raise Http404("No listed member has this address.")
         return super().get_queryset()

@@ -132,7 +132,14 @@ def test_a_stale_etag_gets_the_new_page(client, world):
 # Every way content changes shows on the next request ----------------------------
 
 
-def test_publishing_shows_on_the_next_request(client, world):
+@pytest.fixture(params=[True, False], ids=["page cache", "page cache off"])
+def either_cache(request, settings):
+    """With the page cache, and without it: what is kept besides whole pages (page
+    indexes, the home page's news, a tag or member an address names) follows too."""
+    settings.PAGE_CACHE_ENABLED = request.param
+
+
+def test_publishing_shows_on_the_next_request(client, world, either_cache):
     draft = make_draft(title="Quiet draft", slug="quiet-draft", tags=["Health"])
     for url in ("/", "/news/", "/news/tags/health/", "/news/feed/rss/"):
         assert b"Quiet draft" not in client.get(url).content
@@ -143,7 +150,7 @@ def test_publishing_shows_on_the_next_request(client, world):
     assert client.get("/news/quiet-draft/").status_code == 200
 
 
-def test_unpublishing_shows_on_the_next_request(client, world):
+def test_unpublishing_shows_on_the_next_request(client, world, either_cache):
     live = world["live"]
     assert client.get("/news/live-story/").status_code == 200
     assert b"Live story" in client.get("/news/").content
@@ -154,7 +161,7 @@ def test_unpublishing_shows_on_the_next_request(client, world):
         assert b"Live story" not in client.get(url).content, url
 
 
-def test_an_edit_shows_on_the_next_request(client, world):
+def test_an_edit_shows_on_the_next_request(client, world, either_cache):
     for url in ("/news/", "/news/live-story/", "/news/feed/rss/"):
         client.get(url)
     live = world["live"]
@@ -188,7 +195,7 @@ def test_an_edit_in_the_admin_shows_on_the_next_request(client, world):
     assert b"Renamed in the admin" in client.get("/news/live-story/").content
 
 
-def test_a_member_change_shows_on_the_next_request(client, world):
+def test_a_member_change_shows_on_the_next_request(client, world, either_cache):
     for url in ("/members/", "/members/unicef/", "/news/live-story/"):
         assert b"UNICEF" in client.get(url).content
     member = world["member"]
@@ -198,14 +205,14 @@ def test_a_member_change_shows_on_the_next_request(client, world):
         assert b"United Nations Children Fund" in client.get(url).content, url
 
 
-def test_an_announcement_linked_to_a_member_shows_on_its_profile(client, world):
+def test_an_announcement_linked_to_a_member_shows_on_its_profile(client, world, either_cache):
     other = make_announcement(title="Unlinked story")
     assert b"Unlinked story" not in client.get("/members/unicef/").content
     other.members.add(world["member"])
     assert b"Unlinked story" in client.get("/members/unicef/").content
 
 
-def test_a_tag_merge_shows_on_the_next_request(client, world):
+def test_a_tag_merge_shows_on_the_next_request(client, world, either_cache):
     make_announcement(title="Wellbeing story", slug="wellbeing-story", tags=["Wellbeing"])
     assert b"Wellbeing story" not in client.get("/news/tags/health/").content
     assert client.get("/news/tags/wellbeing/").status_code == 200
@@ -220,21 +227,23 @@ def test_a_tag_merge_shows_on_the_next_request(client, world):
     assert b"/news/tags/health/" in detail
 
 
-def test_a_tag_rename_shows_on_the_next_request(client, world):
+def test_a_tag_rename_shows_on_the_next_request(client, world, either_cache):
     assert b"Health" in client.get("/news/").content
+    assert "News tagged “Health”" in client.get("/news/tags/health/").text
     tag = Tag.objects.get(slug="health")
     tag.name = "Global health"
     tag.save()
     assert b"Global health" in client.get("/news/").content
+    assert "News tagged “Global health”" in client.get("/news/tags/health/").text
 
 
-def test_tags_changed_on_an_announcement_show_on_the_next_request(client, world):
+def test_tags_changed_on_an_announcement_show_on_the_next_request(client, world, either_cache):
     assert b"Live story" in client.get("/news/tags/health/").content
     world["live"].tags.remove("Health")
     assert b"Live story" not in client.get("/news/tags/health/").content
 
 
-def test_deleting_an_announcement_shows_on_the_next_request(client, world):
+def test_deleting_an_announcement_shows_on_the_next_request(client, world, either_cache):
     assert b"Live story" in client.get("/news/").content
     world["live"].delete()
     assert b"Live story" not in client.get("/news/").content
@@ -315,17 +324,54 @@ def test_a_scheduled_announcement_changes_the_feed_validators(client, world, noo
     assert b"Future story" in response.content
 
 
-def test_a_member_joining_in_the_future_appears_on_its_day(client, world):
+def test_a_member_joining_in_the_future_appears_on_its_day(client, world, either_cache):
     today = timezone.localdate()
     make_member(
         slug="newcomer", name="Newcomer Foundation", joined_on=today + datetime.timedelta(1)
     )
-    assert b"Newcomer Foundation" not in client.get("/members/").content
+    for url in ("/members/", "/"):
+        assert b"Newcomer Foundation" not in client.get(url).content
+    assert client.get("/members/newcomer/").status_code == 404
     tomorrow = timezone.make_aware(
         datetime.datetime.combine(today + datetime.timedelta(1), datetime.time(0, 0, 1))
     )
     with time_machine.travel(tomorrow, tick=False):
-        assert b"Newcomer Foundation" in client.get("/members/").content
+        for url in ("/members/", "/", "/members/newcomer/"):
+            assert b"Newcomer Foundation" in client.get(url).content, url
+
+
+def test_featuring_an_announcement_shows_on_the_home_page(client, world, either_cache):
+    def featured_section():
+        html = client.get("/").text.split('id="latest-heading"')[0]
+        return html.split('id="featured-heading"')[1] if 'id="featured-heading"' in html else ""
+
+    assert "Older story" not in featured_section()
+    Announcement.objects.filter(slug="older-story").update(featured=True)
+    content_version.bump()  # update() sends no signal: code that uses it bumps
+    assert "Older story" in featured_section()
+    older = Announcement.objects.get(slug="older-story")
+    older.unpublish()
+    older.save()
+    assert "Older story" not in client.get("/").text
+
+
+def test_an_address_that_names_nothing_keeps_nothing(client, world, monkeypatch, settings):
+    """Anyone can make up tag and member addresses: a 404 fills no cache."""
+    settings.PAGE_CACHE_ENABLED = False
+    stored = []
+    original = content_version.store
+    monkeypatch.setattr(
+        content_version,
+        "store",
+        lambda values, state: (stored.extend(values), original(values, state)),
+    )
+    for n in range(5):
+        assert client.get(f"/news/tags/made-up-{n}/").status_code == 404
+        assert client.get(f"/members/made-up-{n}/").status_code == 404
+    assert stored == []
+    assert client.get("/news/tags/health/").status_code == 200
+    assert client.get("/members/unicef/").status_code == 200
+    assert [name for name in stored if name.startswith(("tag:", "member:"))]
 
 
 # Who never gets, and never fills, the cache --------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from members.models import Member
 
-from .factories import make_announcement, make_member
+from .factories import make_announcement, make_draft, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +176,15 @@ def test_query_count_does_not_grow_with_the_number_of_announcements(client, url)
         make_announcement(tags=["Health", "Data", "Other"], members=[unicef])
     assert count_queries(client, url) == small
     assert small <= 8
+
+
+@pytest.mark.parametrize("page_cache", [True, False])
+def test_a_home_page_with_no_news_says_so(client, settings, page_cache):
+    settings.PAGE_CACHE_ENABLED = page_cache
+    make_member(slug="unicef", name="UNICEF")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "There is no news yet." in response.text
+    assert "UNICEF" in response.text
+    make_draft(title="Not yet")
+    assert "There is no news yet." in client.get("/").text
