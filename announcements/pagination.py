@@ -27,7 +27,9 @@ class KeysetPaginator(Paginator):
     paged by their ids (see above).
 
     ``index_key`` names the list for the cache (view and arguments); without it
-    the index is computed on every use. A queryset in another order (``ranked``,
+    the index is computed on every use. ``subject`` finds what a list is about
+    (a tag, a member): it is kept with the index, and when it finds nothing the
+    list is empty and nothing is kept (anyone can make up addresses). A queryset in another order (``ranked``,
     or found so by looking at its ordering) is paged the same way when it has an
     ``index_key``, else the ordinary way (OFFSET).
     """
@@ -35,6 +37,7 @@ class KeysetPaginator(Paginator):
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         self.index_key = kwargs.pop("index_key", None)
         self.rows = kwargs.pop("rows", None)
+        self.find_subject = kwargs.pop("subject", None)
         ranked = kwargs.pop("ranked", False)
         super().__init__(object_list, per_page, orphans, allow_empty_first_page, **kwargs)
         self._parts = {}  # parts of the kept index this paginator has read
@@ -72,6 +75,8 @@ class KeysetPaginator(Paginator):
         """Have these parts of the index ("count", chunk numbers) at hand: kept ones
         in one cache read. If one is not kept (a change, an eviction), every part is
         computed and kept -- except a chunk past the end, which does not exist."""
+        if self.find_subject is not None:
+            parts = ("subject", *parts)
         wanted = [part for part in parts if part not in self._parts and self._may_exist(part)]
         if not wanted:
             return
@@ -82,7 +87,15 @@ class KeysetPaginator(Paginator):
             self._parts.update({keys[key]: value for key, value in found.items()})
             if all(part in self._parts or not self._may_exist(part) for part in wanted):
                 return
+        if self.find_subject is not None and "subject" not in self._parts:
+            subject = self.find_subject()
+            if subject is None:  # nothing at this address: nothing to list, nothing kept
+                self._parts = {"subject": None, "count": 0}
+                return
+            self._parts["subject"] = subject
         computed = self._index_parts()
+        if self.find_subject is not None:
+            computed["subject"] = self._parts["subject"]
         if self.index_key is not None:
             content_version.store({f"{name}:{part}": v for part, v in computed.items()}, state)
         self._parts = computed
@@ -90,11 +103,19 @@ class KeysetPaginator(Paginator):
     def _may_exist(self, part):
         """False for a chunk past the end of a list whose count is at hand."""
         count = self._parts.get("count")
-        return part == "count" or count is None or 0 <= part * INDEX_CHUNK * self.per_page < count
+        if not isinstance(part, int):  # "count", "subject"
+            return True
+        return count is None or 0 <= part * INDEX_CHUNK * self.per_page < count
 
     def _part(self, part):
         self._read(part)
         return self._parts[part]
+
+    @property
+    def subject(self):
+        """What the list is about (``subject``: called when its index is computed,
+        kept with it; read with the count and page), or None: nothing is."""
+        return self._part("subject")
 
     @cached_property
     def count(self):
@@ -111,7 +132,7 @@ class KeysetPaginator(Paginator):
             self._read("count", (int(number) - 1) // INDEX_CHUNK)
         number = self.validate_number(number)
         if not self.count:
-            return self._get_page(self.object_list.none(), number, self)
+            return self._get_page([], number, self)
         chunk = self._part((number - 1) // INDEX_CHUNK)
         place = (number - 1) % INDEX_CHUNK
         ids = chunk[place * self.per_page : (place + 1) * self.per_page]

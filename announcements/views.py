@@ -35,14 +35,24 @@ class PublishedMixin:
     def get_queryset(self):
         # Built only if used: a page from its kept ids (KeysetPaginator) needs the
         # queryset only to count and index the list, which is mostly cached.
-        return SimpleLazyObject(functools.partial(self.published_list, None, **self.list_values()))
+        return SimpleLazyObject(lambda: self.published_list(None, **self.list_values()))
 
     # A list with no published news: a 404 saying this (None: an empty page).
     empty_list_message = None
+    # A page about something (a tag, a member) has a subject(), kept with its page
+    # index; when nothing has its address: a 404 saying this.
+    missing_subject_message = None
+
+    def subject(self):
+        """What this page is about, found by its address, or None."""
+        return None
 
     def paginate_queryset(self, queryset, page_size):
         paginated = super().paginate_queryset(queryset, page_size)
-        if self.empty_list_message is not None and not paginated[0].count:
+        paginator = paginated[0]
+        if self.missing_subject_message is not None and paginator.subject is None:
+            raise Http404(self.missing_subject_message)
+        if self.empty_list_message is not None and not paginator.count:
             raise Http404(self.empty_list_message)
         return paginated
 
@@ -70,9 +80,12 @@ class PublishedMixin:
         # the cards with its ids (the same prepared SQL for every list).
         kwargs["rows"] = cards_with_ids
         kwargs["ranked"] = self.ranked
-        return super().get_paginator(
+        if self.missing_subject_message is not None:
+            kwargs["subject"] = self.subject
+        self.list_paginator = super().get_paginator(
             queryset, per_page, orphans, allow_empty_first_page, index_key=index_key, **kwargs
         )
+        return self.list_paginator
 
 
 class AnnouncementListView(PublishedMixin, ListView):
@@ -155,29 +168,25 @@ class TagView(PublishedMixin, ListView):
     """A tag's news; 404 for a tag with none (checked on the cached page count)."""
 
     template_name = "announcements/tag.html"
-    empty_list_message = gettext_lazy("No published news has this tag.")
+    empty_list_message = missing_subject_message = gettext_lazy("No published news has this tag.")
 
-    def get_queryset(self):
-        slug = self.kwargs["slug"]
-        self.tag = content_version.remember_found(
-            "tag:" + content_version.signature(slug), lambda: tag_at(slug)
-        )
-        if self.tag is None:
-            raise Http404(_("No published news has this tag."))
-        return super().get_queryset()
+    def subject(self):
+        return tag_at(self.kwargs["slug"])
 
     def list_values(self):
         content_type = ContentType.objects.get_for_model(Announcement)
-        return {"tag": self.tag.pk, "content_type": content_type.pk}
+        return {"tag": self.list_paginator.subject.pk, "content_type": content_type.pk}
 
     def published_list(self, now, *, tag, content_type):
         return super().published_list(now).tagged(tag, content_type)
 
     def get_context_data(self, **kwargs):
-        feeds = feed_links(
-            "feeds:tag", _("News tagged “%(tag)s”") % {"tag": self.tag.name}, slug=self.tag.slug
+        context = super().get_context_data(**kwargs)
+        tag = context["tag"] = self.list_paginator.subject
+        context["page_feeds"] = feed_links(
+            "feeds:tag", _("News tagged “%(tag)s”") % {"tag": tag.name}, slug=tag.slug
         )
-        return super().get_context_data(tag=self.tag, page_feeds=feeds, **kwargs)
+        return context
 
 
 class SearchView(PublishedMixin, ListView):

@@ -183,19 +183,6 @@ def remember(name, compute, state=None):
     return remember_many({name: compute}, state)[name]
 
 
-def remember_found(name, compute):
-    """``compute()``, cached for the current content state unless it is None: what
-    an address names, found once per content state, while addresses that name
-    nothing (anyone can make up as many as they like) fill no cache."""
-    state = content_state()
-    found, value = recall(name, state)
-    if not found:
-        value = compute()
-        if value is not None:
-            store({name: value}, state)
-    return value
-
-
 def remember_many(computes, state=None):
     """``{name: compute()}`` for ``{name: compute}``, each cached for the current
     content state: those kept in one read, the others computed and kept."""

@@ -1,11 +1,8 @@
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from announcements.feeds import feed_links
 from announcements.views import PublishedMixin
-from dpga import content_version
-from dpga.translations import current_language
 
 from .models import Member, listed_by_name, listed_member_at
 
@@ -36,27 +33,21 @@ class MemberDetailView(PublishedMixin, ListView):
     """A listed member's profile and the published news about it, paginated."""
 
     template_name = "members/detail.html"
+    missing_subject_message = "No listed member has this address."
 
-    def get_queryset(self):
-        slug = self.kwargs["slug"]
-        self.member = content_version.remember_found(
-            "member:" + content_version.signature(slug, current_language()),
-            lambda: listed_member_at(slug),
-        )
-        if self.member is None:
-            raise Http404("No listed member has this address.")
-        return super().get_queryset()
+    def subject(self):
+        return listed_member_at(self.kwargs["slug"])
 
     def list_values(self):
-        return {"member": self.member.pk}
+        return {"member": self.list_paginator.subject.pk}
 
     def published_list(self, now, *, member):
         return super().published_list(now).about(member)
 
     def get_context_data(self, **kwargs):
-        feeds = feed_links(
-            "feeds:member",
-            _("News about %(member)s") % {"member": self.member.name},
-            slug=self.member.slug,
+        context = super().get_context_data(**kwargs)
+        member = context["member"] = self.list_paginator.subject
+        context["page_feeds"] = feed_links(
+            "feeds:member", _("News about %(member)s") % {"member": member.name}, slug=member.slug
         )
-        return super().get_context_data(member=self.member, page_feeds=feeds, **kwargs)
+        return context
