@@ -3,6 +3,7 @@ import json
 import logging
 import os
 import secrets
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -111,11 +112,20 @@ def _tag_rows():
     return Subquery(items.order_by().values("object_id").annotate(rows=rows).values("rows"))
 
 
+class ListedTag(NamedTuple):
+    """A tag as pages and feeds show it: a page of cards shows dozens, and building
+    a model instance for each costs more than the query that brought them."""
+
+    pk: int
+    name: str
+    slug: str
+
+
 def _listed_tags(rows):
     """Tags from _tag_rows()' JSON, in the order they were added."""
     if isinstance(rows, str):  # as the database gave it (a prepared query's raw row)
         rows = json.loads(rows)
-    return [Tag(id=tag, name=name, slug=slug) for _, tag, name, slug in sorted(rows or ())]
+    return [ListedTag(tag, name, slug) for _, tag, name, slug in sorted(rows or ())]
 
 
 def search_words(query):

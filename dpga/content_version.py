@@ -32,6 +32,9 @@ from django.utils import timezone
 from . import fragments
 
 VERSION_KEY = "content:version"
+# The state computed last (for whichever version its reader had): read with the
+# version, in the same round trip, and used only when it is that version's.
+STATE_KEY = "content:state"
 
 # Within one_state_per_request(): the version and state this request reads.
 _READ = contextvars.ContextVar("content_state_read", default=None)
@@ -60,7 +63,8 @@ def current_version():
     read = _READ.get()
     if read is not None and "version" in read:
         return read["version"]
-    version = cache.get(VERSION_KEY)
+    found = cache.get_many([VERSION_KEY, STATE_KEY])
+    version = found.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, new_version(), None)
         version = cache.get(VERSION_KEY)
@@ -68,6 +72,9 @@ def current_version():
             version = new_version()
     if read is not None:
         read["version"] = version
+        state = found.get(STATE_KEY)
+        if state is not None and state["version"] == version:
+            read["kept state"] = state  # content_state() checks it is still fresh
     return version
 
 
@@ -119,12 +126,15 @@ def content_state(version=None):
         version = current_version()
     if read is not None and read.get("state", {}).get("version") == version:
         return read["state"]
-    key = f"content:state:{version}"
     now = timezone.now()
-    state = cache.get(key)
-    if state is None or not is_fresh(state["valid_until"], now):
+    state = read.get("kept state") if read is not None else None
+    if state is None or state["version"] != version:
+        state = cache.get(STATE_KEY)
+    # A state is for one version: another's (a reader before or after a bump kept
+    # its own) is computed again, as is one past its valid_until.
+    if state is None or state["version"] != version or not is_fresh(state["valid_until"], now):
         state = {"version": version, "computed_at": now, "valid_until": next_change(now)}
-        cache.set(key, state, timeout_until(state["valid_until"], now))
+        cache.set(STATE_KEY, state, timeout_until(state["valid_until"], now))
     if read is not None:
         read["state"] = state
     return state

@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -466,3 +467,23 @@ def test_last_modified_is_not_older_than_the_last_change(client, world):
         live.save()
         response = client.get("/news/")
     assert parse_http_date(response["Last-Modified"]) >= int(later.timestamp())
+
+
+def test_a_state_kept_for_another_version_is_never_used(client, world, noon, settings):
+    """The content state is kept under one key, read with the version in one round
+    trip: a reader that computed it for the version before a change, and wrote it
+    back after the change, must not make the new version's pages follow the old
+    state (here: miss a scheduled publish time that the old state did not know)."""
+    settings.PAGE_CACHE_ENABLED = False
+    start = timezone.now()
+    with content_version.one_state_per_request():
+        old_state = content_version.content_state()
+    make_scheduled(title="Future story", slug="future-story", hours_ahead=1)  # a bump
+    # The slow reader, after the bump, keeps its state as long as it holds.
+    lifetime = content_version.timeout_until(old_state["valid_until"], timezone.now())
+    cache.set(content_version.STATE_KEY, old_state, lifetime)
+    assert b"Future story" not in client.get("/news/").content
+    noon.move_to(start + datetime.timedelta(hours=1, seconds=1))
+    assert b"Future story" in client.get("/news/").content
+    with content_version.one_state_per_request():
+        assert content_version.content_state()["version"] != old_state["version"]
