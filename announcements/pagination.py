@@ -29,9 +29,9 @@ class KeysetPaginator(Paginator):
     ``index_key`` names the list for the cache (view and arguments); without it
     the index is computed on every use. ``subject`` finds what a list is about
     (a tag, a member): it is kept with the index, and when it finds nothing the
-    list is empty and nothing is kept (anyone can make up addresses). A queryset in another order (``ranked``,
-    or found so by looking at its ordering) is paged the same way when it has an
-    ``index_key``, else the ordinary way (OFFSET).
+    list is empty and nothing is kept (anyone can make up addresses). A queryset
+    in another order (``ranked``, or found so by looking at its ordering) is paged
+    the same way when it has an ``index_key``, else the ordinary way (OFFSET).
     """
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, **kwargs):

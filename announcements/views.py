@@ -40,12 +40,25 @@ class PublishedMixin:
     # A list with no published news: a 404 saying this (None: an empty page).
     empty_list_message = None
     # A page about something (a tag, a member) has a subject(), kept with its page
-    # index; when nothing has its address: a 404 saying this.
+    # index and shown as `subject_name` with its feeds; when nothing has its
+    # address: a 404 saying this.
     missing_subject_message = None
+    subject_name = None
 
     def subject(self):
         """What this page is about, found by its address, or None."""
         return None
+
+    def subject_feeds(self, subject):
+        """The feed links of the page's subject (page_feeds)."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.missing_subject_message is not None:
+            subject = context[self.subject_name] = self.list_paginator.subject
+            context["page_feeds"] = self.subject_feeds(subject)
+        return context
 
     def paginate_queryset(self, queryset, page_size):
         paginated = super().paginate_queryset(queryset, page_size)
@@ -169,6 +182,7 @@ class TagView(PublishedMixin, ListView):
 
     template_name = "announcements/tag.html"
     empty_list_message = missing_subject_message = gettext_lazy("No published news has this tag.")
+    subject_name = "tag"
 
     def subject(self):
         return tag_at(self.kwargs["slug"])
@@ -180,13 +194,10 @@ class TagView(PublishedMixin, ListView):
     def published_list(self, now, *, tag, content_type):
         return super().published_list(now).tagged(tag, content_type)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        tag = context["tag"] = self.list_paginator.subject
-        context["page_feeds"] = feed_links(
+    def subject_feeds(self, tag):
+        return feed_links(
             "feeds:tag", _("News tagged “%(tag)s”") % {"tag": tag.name}, slug=tag.slug
         )
-        return context
 
 
 class SearchView(PublishedMixin, ListView):

@@ -72,9 +72,7 @@ def current_version():
             version = new_version()
     if read is not None:
         read["version"] = version
-        state = found.get(STATE_KEY)
-        if state is not None and state["version"] == version:
-            read["kept state"] = state  # content_state() checks it is still fresh
+        read["kept state"] = found.get(STATE_KEY)  # content_state() checks it
     return version
 
 
@@ -127,8 +125,9 @@ def content_state(version=None):
     if read is not None and read.get("state", {}).get("version") == version:
         return read["state"]
     now = timezone.now()
-    state = read.get("kept state") if read is not None else None
-    if state is None or state["version"] != version:
+    if read is not None and read.get("version") == version:
+        state = read.get("kept state")  # read with the version: not read again
+    else:
         state = cache.get(STATE_KEY)
     # A state is for one version: another's (a reader before or after a bump kept
     # its own) is computed again, as is one past its valid_until.
@@ -161,12 +160,6 @@ def signature(*parts):
 def _key(name, state):
     # Kept values are the code's answers: a new release (dpga.fragments) asks again.
     return f"content:{state['version']}:{fragments.release()}:{name}"
-
-
-def recall(name, state):
-    """(True, value) if ``name`` is cached for this content state, else (False, None)."""
-    found = recall_many([name], state)
-    return (True, found[name]) if name in found else (False, None)
 
 
 def recall_many(names, state):

@@ -28,14 +28,15 @@ def home(request):
     """Featured and latest news, and the newest members."""
     # Which news and members it shows is kept for the content state (one cache
     # read); the cards are then one query.
+    members = f"home:members:{current_language()}"  # shown in the visitor's language
     kept = content_version.remember_many(
         {
             "home:news": lambda: front_page_ids(HOME_FEATURED, HOME_LATEST),
-            f"home:members:{current_language()}": lambda: newest_members(HOME_NEW_MEMBERS),
+            members: lambda: newest_members(HOME_NEW_MEMBERS),
         }
     )
     featured, latest = front_page(kept["home:news"])
-    new_members = kept[f"home:members:{current_language()}"]
+    new_members = kept[members]
     return render(
         request,
         "home.html",

@@ -34,6 +34,7 @@ class MemberDetailView(PublishedMixin, ListView):
 
     template_name = "members/detail.html"
     missing_subject_message = "No listed member has this address."
+    subject_name = "member"
 
     def subject(self):
         return listed_member_at(self.kwargs["slug"])
@@ -44,10 +45,7 @@ class MemberDetailView(PublishedMixin, ListView):
     def published_list(self, now, *, member):
         return super().published_list(now).about(member)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        member = context["member"] = self.list_paginator.subject
-        context["page_feeds"] = feed_links(
+    def subject_feeds(self, member):
+        return feed_links(
             "feeds:member", _("News about %(member)s") % {"member": member.name}, slug=member.slug
         )
-        return context
