@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
@@ -126,17 +126,31 @@ class ArchiveMixin(PublishedMixin):
         news = super().published_list(now, **values)
         return news if since is None else news.filter(publish_at__gte=since, publish_at__lt=until)
 
-    def kept(self, name, compute, *args):
-        """compute(*args), kept for the content state (periods follow the time zone)."""
-        key = content_version.signature(name, timezone.get_current_timezone_name(), *args)
-        return content_version.remember(f"archive:{key}", lambda: compute(*args))
+    def archive_questions(self):
+        """{name: (compute, *args)}: what this page asks of the whole archive."""
+        period = self.period
+        return {
+            "neighbours": (Announcement.objects.around_period, period["since"], period["until"])
+        }
+
+    @cached_property
+    def archive_answers(self):
+        """archive_questions()' answers, kept for the content state and read in one
+        round trip (the keys name the time zone: periods follow it)."""
+        zone = timezone.get_current_timezone_name()
+        questions = self.archive_questions()
+        keys = {
+            name: f"archive:{content_version.signature(name, zone, *args)}"
+            for name, (_compute, *args) in questions.items()
+        }
+        answers = content_version.remember_many(
+            {keys[name]: functools.partial(*question) for name, question in questions.items()}
+        )
+        return {name: answers[key] for name, key in keys.items()}
 
     def neighbours(self):
         """(the newest publish time before this period, the oldest after it), kept."""
-        period = self.period
-        return self.kept(
-            "neighbours", Announcement.objects.around_period, period["since"], period["until"]
-        )
+        return self.archive_answers["neighbours"]
 
     def _neighbour(self, moment, start_of_period):
         # As Django's date views give them: the first day of that item's period.
@@ -159,10 +173,17 @@ class YearArchiveView(ArchiveMixin, YearArchiveView):
     template_name = "announcements/archive_year.html"
     make_object_list = True
 
+    def archive_questions(self):
+        # The year's months with news, from one aggregate (see months_of()).
+        months = functools.partial(self.published_list, None, **self.period)
+        return {
+            **super().archive_questions(),
+            "months": (lambda year: months().months_of(year), int(self.get_year())),
+        }
+
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        """The year's months with news, from one aggregate (see months_of())."""
-        year = int(self.get_year())
-        months = self.kept("months", queryset.months_of, year)
+        """The year's months with news (kept: archive_answers)."""
+        months = self.archive_answers["months"]
         if not months:
             raise Http404(_("No such archive page."))
         return months

@@ -122,16 +122,52 @@ class _Prepared:
         }
         if found != expected:
             raise ValueError(f"Values the SQL does not use as they are: {expected - found}")
+        self.rows = None  # how a row becomes an instance: _Rows, from the first run
 
     def run(self, values):
         params = list(self.params)
         for position, name, index, adapt in self.slots:
             value = values[name] if index is None else values[name][index]
             params[position] = adapt(value)
-        rows = list(self.model.objects.raw(self.sql, params).using(self.using))
+        if self.rows is None:  # the first run: the ORM works out how rows become instances
+            raw = self.model.objects.raw(self.sql, params).using(self.using)
+            rows = list(raw)
+            self.rows = _Rows(raw)  # from the columns raw() has just seen
+        else:
+            rows = self.rows.instances(params)
         if self.prefetch:
             prefetch_related_objects(rows, *self.prefetch)
         return self.show(rows)
+
+
+class _Rows:
+    """Rows of one SQL as model instances, as ``Model.objects.raw()`` makes them
+    (field converters, annotations as attributes), with what raw() works out
+    from the cursor's columns on every call worked out once."""
+
+    def __init__(self, raw):
+        self.model, self.using = raw.model, raw.db
+        self.sql = raw.raw_query
+        self.names, self.positions, self.annotations = raw.resolve_model_init_order()
+        connection = connections[self.using]
+        self.compiler = connection.ops.compiler("SQLCompiler")(raw.query, connection, self.using)
+        fields = [raw.model_fields.get(column) for column in raw.columns]
+        columns = [f.get_col(f.model._meta.db_table) if f else None for f in fields]
+        self.converters = self.compiler.get_converters(columns)
+
+    def instances(self, params):
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        instances = []
+        for row in rows:
+            instance = self.model.from_db(self.using, self.names, [row[p] for p in self.positions])
+            for column, position in self.annotations:
+                setattr(instance, column, row[position])
+            instances.append(instance)
+        return instances
 
 
 def _probe(value, counter):

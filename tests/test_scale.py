@@ -125,7 +125,11 @@ def test_a_rendered_page_reads_the_content_state_once_and_the_shared_cache_a_few
 
         monkeypatch.setattr(cache, method, counted)
     month = timezone.localtime(Announcement.objects.get(slug="story-3").publish_at)
-    pages = {**urls(), "month archive": f"/news/{month:%Y}/{month:%m}/"}
+    pages = {
+        **urls(),
+        "month archive": f"/news/{month:%Y}/{month:%m}/",
+        "year archive": f"/news/{month:%Y}/",
+    }
     for name, url in pages.items():
         client.get(url)  # keeps what it keeps
         reads.clear()
@@ -138,6 +142,10 @@ def test_a_rendered_page_reads_the_content_state_once_and_the_shared_cache_a_few
         if name in ("tag page 1", "tag last page", "member page", "news page 1"):
             # The tag or member a page is about comes with the page index, in one read.
             assert len(reads) == 2, (name, reads)
+        if "archive" in name:
+            # Its page index, and what it asks of the whole archive in one read
+            # (the next and previous period with news; a year's months with news).
+            assert len(reads) == 3, (name, reads)
 
 
 def touches(key, wanted):
