@@ -152,6 +152,15 @@ DATABASES = {
     )
 }
 
+# Prepared queries (dpga/prepared.py) are also prepared on PostgreSQL's side by
+# psycopg, on their first run in a connection (threshold 0; only they bind values
+# on the server, every other query is as Django makes it). Off (0) behind a pooler
+# that shares sessions (PgBouncer in transaction mode): Django's default, None.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DJANGO_PREPARED_STATEMENTS", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
