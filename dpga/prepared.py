@@ -24,8 +24,8 @@ lookups done.
 
 On PostgreSQL the SQL is also prepared on the server, by psycopg (its values
 bound on the server; prepared once per connection, then run by name): the
-server then stops planning it on every run -- for a page of cards, planning was
-half of what the database spent on it. PostgreSQL still decides for itself,
+server then stops parsing and planning it on every run -- for a page of cards,
+some two thirds of what the database spent on it. PostgreSQL still decides for itself,
 from the first runs' plans, whether one generic plan serves every value.
 It follows psycopg's ``prepare_threshold`` (settings.py sets it from
 ``DJANGO_PREPARED_STATEMENTS``); with ``None`` -- Django's default, for a
