@@ -3,26 +3,35 @@
 workers, the PostgreSQL backends and Redis, for one URL under wrk, page cache off.
 
     N=100000 BENCH_DATABASE_URL=postgres://... BENCH_REDIS_URL=redis://... \\
-        python bench/cpu.py /news/tags/digital-identity/ [--seconds 8] [--set NAME=VALUE ...]
+        python bench/cpu.py /news/tags/digital-identity/ [--set NAME=VALUE ...] [run.py's options]
 
-Uses the database `bench/run.py` seeded (run it first, or with --seed-only) and
-its environment; --set adds settings to the server's environment, for example
---set DJANGO_PREPARED_STATEMENTS=0 to compare. Reads each process's CPU time from
-/proc (Linux), so PostgreSQL and Redis must run on this machine. Load is only ever
-sent to 127.0.0.1.
+Uses the database `bench/run.py` seeded (run it first, with or without --seed-only), its
+environment and its options (--n, --duration, --connections, --workers, the
+database and Redis URLs); --set adds settings to the server's environment, for
+example --set DJANGO_PREPARED_STATEMENTS=0 to compare. Reads each process's CPU
+time from /proc (Linux), so PostgreSQL and Redis must run on this machine. Load is
+only ever sent to 127.0.0.1.
 """
 
 import argparse
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import Server, bench_environment, ensure_wrk, parse_args  # noqa: E402
+from bench.run import (  # noqa: E402
+    RESULTS,
+    Server,
+    bench_environment,
+    ensure_wrk,
+    parse_args,
+    run_wrk,
+    setup_django,
+)
 
+LOG = RESULTS / "gunicorn.log"
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
 
@@ -43,11 +52,10 @@ def cpu_ms(pattern):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path")
-    parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    ours = parser.parse_args()
-    sys.argv = sys.argv[:1]
-    env = bench_environment(parse_args())
+    ours, rest = parser.parse_known_args()
+    args = parse_args(rest)
+    env = bench_environment(args)
     database = env["DATABASE_URL"].rsplit("/", 1)[1]
     kinds = {
         "gunicorn": r"gunicorn dpga\.wsgi",
@@ -55,21 +63,22 @@ def main():
         "redis": r"redis-server",
     }
     extra = dict(item.split("=", 1) for item in ours.set)
+    setup_django(env)
+    from django.core.management import call_command
+
+    call_command("collectstatic", verbosity=0, interactive=False)  # as run.py, after seeding
     wrk = ensure_wrk()
-    with Server(env, 2, DJANGO_PAGE_CACHE="0", **extra) as server:
+    with Server(env, args.workers, DJANGO_PAGE_CACHE="0", **extra) as server:
         url = server.url(ours.path)
-        subprocess.run([wrk, "-t1", "-c4", "-d3s", url], capture_output=True, check=True)
+        run_wrk(wrk, url, args)  # every worker past its first runs of each query
         before = {kind: cpu_ms(pattern) for kind, pattern in kinds.items()}
-        out = subprocess.run(
-            [wrk, "-t1", "-c4", f"-d{ours.seconds}s", url],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        result = run_wrk(wrk, url, args)
         after = {kind: cpu_ms(pattern) for kind, pattern in kinds.items()}
-    requests = int(re.search(r"(\d+) requests in", out)[1])
+    if result["non_2xx_3xx"] or result["socket_errors"]:
+        sys.exit(f"{ours.path} did not answer 2xx/3xx throughout ({result}): see {LOG}")
+    requests = result["rps"] * args.duration
     spent = "  ".join(f"{k} {(after[k] - before[k]) / requests:.2f} ms" for k in kinds)
-    print(f"{ours.path} {extra or ''} {requests / ours.seconds:.0f} req/s  {spent}")
+    print(f"{ours.path} {extra or ''} {result['rps']:.0f} req/s  {spent}")
 
 
 if __name__ == "__main__":

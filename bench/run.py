@@ -42,7 +42,7 @@ RESULTS = ROOT / "bench-results"
 SEARCH_WORD = "water"
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=int(os.environ.get("N", "10000")))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", "5")))
@@ -52,7 +52,7 @@ def parse_args():
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", ""))
     parser.add_argument("--reseed", action="store_true", help="seed even if the database exists")
     parser.add_argument("--seed-only", action="store_true", help="seed, then stop")
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 # ----------------------------------------------------------------------------

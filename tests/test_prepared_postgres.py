@@ -53,7 +53,7 @@ def test_a_prepared_query_is_prepared_on_the_server_once_and_then_run_by_name(st
     with CaptureQueriesContext(connection) as queries:
         runs = [query("en", now=timezone.now(), pks=pks, prefix="") for _ in range(3)]
     assert all([a.title for a in got] == ["One", "Two", "Three"] for got in runs)
-    new = {name: runs for name, runs in server_statements().items() if name not in before}
+    new = {name: count for name, count in server_statements().items() if name not in before}
     assert list(new.values()) == [3]  # one statement, prepared once, run three times
     # The log still shows each query with its values, as for any other query.
     logged = [q["sql"] for q in queries]
