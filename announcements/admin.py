@@ -19,13 +19,13 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
-from dpga.admin_pictures import picture_summary
-from dpga.translation_admin import (
+from dpga.languages.admin import (
     HasOutOfDateTranslationFilter,
     TranslatedOriginalAdminMixin,
     TranslationAdminMixin,
     original_text,
 )
+from dpga.pictures.admin import picture_summary
 
 from . import workflow
 from .models import Announcement, AnnouncementTranslation, PreviewLink, TagMerge, Transition

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from dpga import content_version
+from dpga.caching import content_version
 
 from .feeds import scope_keys_for
 from .models import Announcement, FeedState

@@ -21,7 +21,6 @@ newest ``FEED_SIZE`` items and links ``prev-archive`` (and ``next``, for
 readers that know paged feeds) to the newest archive page.
 """
 
-import functools
 import hashlib
 import html
 import re
@@ -41,9 +40,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 from taggit.models import Tag
 
-from dpga import content_version
 from members.models import Member
 
+from . import reading
 from .feedgenerators import FEED_TYPES
 from .models import Announcement, FeedState
 
@@ -63,22 +62,16 @@ FEED_FORMATS = tuple(fmt for fmt, _mime, _label in FEED_LINK_TYPES)
 
 
 def feed_links(route, title, **kwargs):
-    """The alternate links for one feed in each format (read-only)."""
-    return _feed_links(route, str(title), tuple(sorted(kwargs.items())), get_language())
-
-
-@functools.lru_cache(maxsize=1024)
-def _feed_links(route, title, kwargs, language):
-    """Worked out once per process for each feed and language (every page links the news feeds)."""
-    return tuple(
+    """The alternate links for one feed in each format."""
+    return [
         {
-            "href": reverse(route, kwargs={**dict(kwargs), "format": fmt}),
+            "href": reverse(route, kwargs={**kwargs, "format": fmt}),
             "type": mime,
             "title": f"{title} ({label})",
             "format": label,
         }
         for fmt, mime, label in FEED_LINK_TYPES
-    )
+    ]
 
 
 _URL_ATTRIBUTE = re.compile(r'(?P<attr>\b(?:href|src))="(?P<url>[^"]*)"')
@@ -110,21 +103,11 @@ class FeedDocument:
 
     Two small queries (a count, with the feed's last recorded change when
     `state_key` names it, and a slice of ids and dates); nothing rendered.
-    A feed named by `state_key` keeps the answer for the content state
-    (dpga.content_version): every change to what a feed shows, its recorded
-    change (FeedState) included, bumps the content version.
     """
 
     def __init__(self, announcements, page=None, state_key=None):
         self.page = page
-        if state_key is None:
-            facts = self.facts(announcements, page, state_key)
-        else:
-            name = f"feed-document:{content_version.signature(state_key, page)}"
-            facts = content_version.remember(
-                name, lambda: self.facts(announcements, page, state_key)
-            )
-        self.total, self.state_changed_at, self.rows = facts
+        self.total, self.state_changed_at, self.rows = self.facts(announcements, page, state_key)
         self.archive_pages = self.total // ARCHIVE_PAGE_SIZE
         if self.rows is None:
             raise Http404(_("No such archive page."))
@@ -172,14 +155,7 @@ class FeedDocument:
 
     def items(self):
         """The announcements, with what a feed item shows, in the document's order."""
-        by_pk = (
-            Announcement.objects.filter(pk__in=self.pks)
-            .select_related("author")
-            .with_tag_lists()  # tag_list, in the same query
-            .in_language()
-            .in_bulk()
-        )
-        return [by_pk[pk] for pk in self.pks if pk in by_pk]
+        return reading.feed_items(self.pks)
 
 
 class NewsFeed(Feed):

@@ -2,8 +2,11 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import override
+from django.views.decorators.cache import cache_control
 
 from members.models import Member
 
@@ -92,13 +95,12 @@ class ListPagesSitemap(SiteSitemap):
         return reverse(item)
 
     def lastmod(self, item):
-        """The newest change among the published news: when a list page last changed.
+        """The newest change among the published news: when a list page last changed."""
+        return self.newest_change
 
-        Asked once per page and language: computed once per sitemap.
-        """
-        if not hasattr(self, "_newest_change"):
-            self._newest_change = Announcement.objects.fingerprint()[1]
-        return self._newest_change
+    @cached_property
+    def newest_change(self):
+        return Announcement.objects.newest_change()
 
 
 sitemaps = {
@@ -106,3 +108,15 @@ sitemaps = {
     "news": AnnouncementSitemap,
     "members": MemberSitemap,
 }
+
+
+# One address for every language (it lists all the languages' pages), included by
+# dpga/urls.py.
+urlpatterns = [
+    path(
+        "sitemap.xml",
+        cache_control(max_age=3600)(sitemap),
+        {"sitemaps": sitemaps, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap",
+    ),
+]

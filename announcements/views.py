@@ -1,192 +1,110 @@
-import functools
+"""The public news pages: thin views on Django's generic views; reads in reading.py."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from django.shortcuts import redirect
-from django.utils import timezone, translation
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
+from taggit.models import Tag
 
-from dpga import content_version
-from dpga.translations import current_language
+from dpga.languages.translations import current_language
+from members import reading as members_reading
 
+from . import reading
 from .feeds import feed_links
 from .forms import SearchForm
-from .models import Announcement, PreviewLink, cards_with_ids, tag_at
-from .pagination import KeysetPaginator
+from .models import Announcement, PreviewLink
+from .pagination import PageIndexPaginator
 
 PAGE_SIZE = 10
 
 
-class PublishedMixin:
-    """Public lists: only published announcements, newest first, ten a page."""
+@require_safe
+def home(request):
+    """Featured and latest news, and the newest members."""
+    featured, latest = reading.front_page()
+    context = {"featured": featured, "latest": latest, "new_members": members_reading.newest()}
+    return render(request, "home.html", context)
+
+
+class PublishedListMixin:
+    """A list of published news, newest first, ten a page, paged by its cached
+    page index (pagination.py)."""
 
     model = Announcement
     paginate_by = PAGE_SIZE
     date_field = "publish_at"
     context_object_name = "announcements"
-    paginator_class = KeysetPaginator
-    # Whether the list is in an order of its own (best match first), not newest first.
-    ranked = False
-
-    def get_queryset(self):
-        # Built only if used: a page from its kept ids (KeysetPaginator) needs the
-        # queryset only to count and index the list, which is mostly cached.
-        return SimpleLazyObject(lambda: self.published_list(None, **self.list_values()))
-
     # A list with no published news: a 404 saying this (None: an empty page).
     empty_list_message = None
-    # A page about something (a tag, a member) has a subject(), kept with its page
-    # index and shown as `subject_name` with its feeds; when nothing has its
-    # address: a 404 saying this.
-    missing_subject_message = None
-    subject_name = None
 
-    def subject(self):
-        """What this page is about, found by its address, or None."""
-        return None
+    def get_queryset(self):
+        return Announcement.objects.published().newest_first()
 
-    def subject_feeds(self, subject):
-        """The feed links of the page's subject (page_feeds)."""
-        return []
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if self.missing_subject_message is not None:
-            subject = context[self.subject_name] = self.list_paginator.subject
-            context["page_feeds"] = self.subject_feeds(subject)
-        return context
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        index_name = (
+            type(self).__name__,
+            tuple(sorted(self.kwargs.items())),
+            tuple(
+                (k, tuple(v)) for k, v in sorted(self.request.GET.lists()) if k != self.page_kwarg
+            ),
+        )
+        return PageIndexPaginator(
+            queryset, per_page, index_name=index_name, rows=reading.cards, orphans=orphans
+        )
 
     def paginate_queryset(self, queryset, page_size):
         paginated = super().paginate_queryset(queryset, page_size)
-        paginator = paginated[0]
-        if self.missing_subject_message is not None and paginator.subject is None:
-            raise Http404(self.missing_subject_message)
-        if self.empty_list_message is not None and not paginator.count:
+        if self.empty_list_message is not None and not paginated[0].count:
             raise Http404(self.empty_list_message)
         return paginated
 
     def get_template_names(self):
-        return [self.template_name]  # (ListView's guess from the model would build the list)
-
-    def published_list(self, now, **values):
-        """The news this page lists, published at `now` (narrower lists filter it)."""
-        return Announcement.objects.for_listing(now)
-
-    def list_values(self):
-        """What, beyond the address, the list depends on: published_list()'s arguments."""
-        return {}
-
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        """Pages found by their kept ids, not OFFSET; the page index is kept per list."""
-        index_key = (
-            type(self).__qualname__,
-            translation.get_language(),  # search matches the text of the visitor's language
-            timezone.get_current_timezone_name(),  # where an archive's months begin
-            sorted(self.kwargs.items()),
-            sorted((k, v) for k, v in self.request.GET.lists() if k != self.page_kwarg),
-        )
-        # Its own filters are asked only when its page index is computed: a page is
-        # the cards with its ids (the same prepared SQL for every list).
-        kwargs["rows"] = cards_with_ids
-        kwargs["ranked"] = self.ranked
-        if self.missing_subject_message is not None:
-            kwargs["subject"] = self.subject
-        self.list_paginator = super().get_paginator(
-            queryset, per_page, orphans, allow_empty_first_page, index_key=index_key, **kwargs
-        )
-        return self.list_paginator
+        return [self.template_name]
 
 
-class AnnouncementListView(PublishedMixin, ListView):
+class AnnouncementListView(PublishedListMixin, ListView):
     template_name = "announcements/list.html"
 
 
-class ArchiveMixin(PublishedMixin):
-    """A year's or a month's news. What such a page asks of the whole archive --
-    which months have news, the next and previous period with news, and its
-    page index (the period's ids, in order) -- is kept for the content state;
-    a page is then the cards with its ids, from prepared SQL."""
+class ArchiveMixin(PublishedListMixin):
+    """A year's or a month's news; 404 for a period without any."""
 
-    allow_empty = False  # no page, and no link, for a period without news
-    empty_list_message = gettext_lazy("No such archive page.")
+    allow_empty = True  # emptiness is answered by around_period(), in one query
 
     def get_dated_queryset(self, **lookup):
-        # Built only if used, as get_queryset(); Django's own version would ask the
-        # database whether the period is empty: the list's kept count answers that
-        # (empty_list_message).
-        self.period = {"since": lookup["publish_at__gte"], "until": lookup["publish_at__lt"]}
-        return SimpleLazyObject(functools.partial(self.published_list, None, **self.period))
+        since, until = lookup["publish_at__gte"], lookup["publish_at__lt"]
+        self.neighbours = self.get_queryset().around_period(since, until)
+        if self.neighbours is None:
+            raise Http404(_("No such archive page."))
+        return self.get_queryset().in_period(since, until)
 
-    def published_list(self, now, *, since=None, until=None, **values):
-        """All the news (get_queryset(), for the next and previous periods), or a period's."""
-        news = super().published_list(now, **values)
-        return news if since is None else news.filter(publish_at__gte=since, publish_at__lt=until)
-
-    def archive_questions(self):
-        """{name: (compute, *args)}: what this page asks of the whole archive."""
-        period = self.period
-        return {
-            "neighbours": (Announcement.objects.around_period, period["since"], period["until"])
-        }
-
-    @cached_property
-    def archive_answers(self):
-        """archive_questions()' answers, kept for the content state and read in one
-        round trip (the keys name the time zone: periods follow it)."""
-        zone = timezone.get_current_timezone_name()
-        questions = self.archive_questions()
-        keys = {
-            name: f"archive:{content_version.signature(name, zone, *args)}"
-            for name, (_compute, *args) in questions.items()
-        }
-        answers = content_version.remember_many(
-            {keys[name]: functools.partial(*question) for name, question in questions.items()}
-        )
-        return {name: answers[key] for name, key in keys.items()}
-
-    def neighbours(self):
-        """(the newest publish time before this period, the oldest after it), kept."""
-        return self.archive_answers["neighbours"]
-
-    def _neighbour(self, moment, start_of_period):
+    def neighbour(self, moment, start_of_period):
         # As Django's date views give them: the first day of that item's period.
         return None if moment is None else start_of_period(timezone.localtime(moment).date())
 
     def get_next_year(self, date):
-        return self._neighbour(self.neighbours()[1], self._get_current_year)
+        return self.neighbour(self.neighbours[1], self._get_current_year)
 
     def get_previous_year(self, date):
-        return self._neighbour(self.neighbours()[0], self._get_current_year)
+        return self.neighbour(self.neighbours[0], self._get_current_year)
 
     def get_next_month(self, date):
-        return self._neighbour(self.neighbours()[1], self._get_current_month)
+        return self.neighbour(self.neighbours[1], self._get_current_month)
 
     def get_previous_month(self, date):
-        return self._neighbour(self.neighbours()[0], self._get_current_month)
+        return self.neighbour(self.neighbours[0], self._get_current_month)
 
 
 class YearArchiveView(ArchiveMixin, YearArchiveView):
     template_name = "announcements/archive_year.html"
     make_object_list = True
 
-    def archive_questions(self):
-        # The year's months with news, from one aggregate (see months_of()).
-        months = functools.partial(self.published_list, None, **self.period)
-        return {
-            **super().archive_questions(),
-            "months": (lambda year: months().months_of(year), int(self.get_year())),
-        }
-
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
-        """The year's months with news (kept: archive_answers)."""
-        months = self.archive_answers["months"]
-        if not months:
-            raise Http404(_("No such archive page."))
-        return months
+        """The year's months with news (one aggregate)."""
+        return queryset.months_of(int(self.get_year()))
 
 
 class MonthArchiveView(ArchiveMixin, MonthArchiveView):
@@ -198,30 +116,24 @@ class MonthArchiveView(ArchiveMixin, MonthArchiveView):
         return None
 
 
-class TagView(PublishedMixin, ListView):
-    """A tag's news; 404 for a tag with none (checked on the cached page count)."""
+class TagView(PublishedListMixin, ListView):
+    """A tag's news; 404 for a tag with none."""
 
     template_name = "announcements/tag.html"
-    empty_list_message = missing_subject_message = gettext_lazy("No published news has this tag.")
-    subject_name = "tag"
+    empty_list_message = _("No published news has this tag.")
 
-    def subject(self):
-        return tag_at(self.kwargs["slug"])
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().tagged(self.tag)
 
-    def list_values(self):
-        content_type = ContentType.objects.get_for_model(Announcement)
-        return {"tag": self.list_paginator.subject.pk, "content_type": content_type.pk}
-
-    def published_list(self, now, *, tag, content_type):
-        return super().published_list(now).tagged(tag, content_type)
-
-    def subject_feeds(self, tag):
-        return feed_links(
-            "feeds:tag", _("News tagged “%(tag)s”") % {"tag": tag.name}, slug=tag.slug
+    def get_context_data(self, **kwargs):
+        feeds = feed_links(
+            "feeds:tag", _("News tagged “%(tag)s”") % {"tag": self.tag.name}, slug=self.tag.slug
         )
+        return super().get_context_data(tag=self.tag, page_feeds=feeds, **kwargs)
 
 
-class SearchView(PublishedMixin, ListView):
+class SearchView(PublishedListMixin, ListView):
     template_name = "announcements/search.html"
 
     def get(self, request, *args, **kwargs):
@@ -234,14 +146,7 @@ class SearchView(PublishedMixin, ListView):
     def get_queryset(self):
         if not self.form.is_valid():
             return Announcement.objects.none()
-        return super().get_queryset()
-
-    def published_list(self, now, **values):
-        return super().published_list(now).search(self.form.cleaned_data["q"])
-
-    @property
-    def ranked(self):
-        return Announcement.objects.search_is_ranked()
+        return Announcement.objects.published().search(self.form.cleaned_data["q"])
 
     def get_context_data(self, **kwargs):
         query = self.form.cleaned_data.get("q", "") if self.form.is_valid() else ""
@@ -254,21 +159,17 @@ class SearchView(PublishedMixin, ListView):
 
 
 class AnnouncementDetailView(DetailView):
-    """A published announcement; staff who may change announcements also see drafts."""
+    """A published announcement; staff who may change announcements also see drafts
+    (marked as such, never cached)."""
 
     model = Announcement
     template_name = "announcements/detail.html"
     context_object_name = "announcement"
 
     def get_object(self, queryset=None):
-        """The announcement whose slug in this language, or whose original slug, is asked for.
-
-        Any other slug it has (another language's) is found too, and answered
-        with a redirect to this language's address (see get()).
-        """
-        slug, language = self.kwargs["slug"], current_language()
+        """The announcement at this address in this language (reading.announcement_at())."""
         drafts = self.request.user.has_perm("announcements.change_announcement")
-        found = Announcement.at_address(slug, language, drafts=drafts)
+        found = reading.announcement_at(self.kwargs["slug"], current_language(), drafts=drafts)
         if found is None:
             raise Http404(_("No announcement at this address."))
         return found
@@ -277,23 +178,17 @@ class AnnouncementDetailView(DetailView):
         self.object = self.get_object()
         if self.object.slug != self.kwargs["slug"]:
             return redirect(self.object.get_absolute_url(), permanent=self.object.is_published)
-        context = self.get_context_data(object=self.object)
-        response = self.render_to_response(context)
+        response = self.render_to_response(self.get_context_data(object=self.object))
         if not self.object.is_published:
             add_never_cache_headers(response)
         return response
 
     def get_context_data(self, **kwargs):
         announcement = self.object
-        surroundings = announcement.surroundings()
-        previous_announcement, next_announcement, related = surroundings["around"]
         return super().get_context_data(
             tags=announcement.tag_list,
-            members=surroundings["members"],
-            previous_announcement=previous_announcement,
-            next_announcement=next_announcement,
-            related=related,
             translated_object=announcement,
+            **reading.surroundings(announcement),
             **kwargs,
         )
 

@@ -7,9 +7,4 @@ class SiteConfig(AppConfig):
     verbose_name = _("Alliance site")
 
     def ready(self):
-        from . import (
-            security,  # noqa: F401  (connects the login / lock-out log receivers)
-            signals,
-        )
-
-        signals.connect()
+        from . import security  # noqa: F401  (connects the login / lock-out log receivers)

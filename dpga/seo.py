@@ -100,7 +100,7 @@ def site_share_image(request):
 
 def announcement_share_image(request, announcement):
     """The announcement's own 1200×630 share card (its picture cropped to fit, or its
-    title on the alliance's colours: see dpga.renditions); until that card exists,
+    title on the alliance's colours: see dpga.pictures.renditions); until that card exists,
     its picture, or the site's card."""
     card = announcement.share_image
     if card is None:

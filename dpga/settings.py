@@ -92,10 +92,10 @@ MIDDLEWARE = [
     # The Content-Security-Policy middleware is inserted here (see "Security" below).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions, CSRF and messages: it sees every cookie a response sets.
-    "dpga.page_cache.PageCacheMiddleware",
+    "dpga.caching.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "dpga.languages.PreferredLanguageMiddleware",
+    "dpga.languages.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,6 +121,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.contrib.messages.context_processors.messages",
                 "dpga.context_processors.site",
+                "announcements.context_processors.news_feeds",
                 "dpga.context_processors.csp_nonce",
             ],
         },
@@ -136,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dpga.context_processors.site",
+                "announcements.context_processors.news_feeds",
                 "dpga.context_processors.csp_nonce",
             ],
         },
@@ -152,20 +154,11 @@ DATABASES = {
     )
 }
 
-# Prepared queries (dpga/prepared.py) are also prepared on PostgreSQL's side by
-# psycopg, on their first run in a connection (threshold 0; only they bind values
-# on the server, every other query is as Django makes it). Off (0) behind a pooler
-# that shares sessions (PgBouncer in transaction mode): Django's default, None.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DJANGO_PREPARED_STATEMENTS", True
-):
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
-
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "dpga.caches.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "dpga"),
         }
@@ -190,21 +183,7 @@ else:
         }
     }
 
-# Rendered fragments (dpga/fragments.py) are keyed by everything they show, so
-# each process keeps its own in memory: never out of date, nothing to share.
-# DJANGO_FRAGMENT_CACHE=0 turns them off (make bench's fully cold phase).
-CACHES["fragments"] = {
-    "BACKEND": (
-        "django.core.cache.backends.locmem.LocMemCache"
-        if env_bool("DJANGO_FRAGMENT_CACHE", True)
-        else "django.core.cache.backends.dummy.DummyCache"
-    ),
-    "LOCATION": "fragments",
-    "TIMEOUT": 24 * 3600,
-    "OPTIONS": {"MAX_ENTRIES": 5000},
-}
-
-# Anonymous pages and feeds are cached whole (dpga/page_cache.py) under the
+# Anonymous pages and feeds are cached whole (dpga/caching/page_cache.py) under the
 # content version; the HTTP caches in front of the site may keep them this long.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
 PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))

@@ -1,9 +1,8 @@
 """The public site's templates: Jinja2 (Django's own backend), in templates/jinja2/.
 
-Django's template language costs 5-8 µs for each variable or tag drawn; a list
-page draws some four hundred, which made the templates 60 % of a first render.
-Jinja2 compiles templates to Python and draws the same pages several times
-faster. The admin keeps Django's templates (templates/admin/).
+Jinja2 compiles templates to Python, which renders a page of cards faster than
+Django's template language (see docs/performance.md). The admin keeps Django's
+templates (templates/admin/).
 
 What the templates can call, besides Jinja2's own:
 
@@ -20,18 +19,15 @@ What the templates can call, besides Jinja2's own:
   ``urlencode`` (Django's) and ``w3c_datetime``.
 """
 
-import functools
-
 import jinja2
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.utils import make_template_fragment_key
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import urlencode
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils import dateformat
+from django.utils.formats import get_format, number_format
+from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from django.utils.translation import (
     get_language,
@@ -45,11 +41,7 @@ from django.utils.translation import (
 from markupsafe import Markup
 
 from dpga import seo
-from dpga.alternates import hreflang_alternates, language_name, switcher_links
-from dpga.routes import route_url
-from dpga.times import time_element
-
-FRAGMENT_TIMEOUT = 24 * 3600
+from dpga.languages.alternates import hreflang_alternates, language_name, switcher_links
 
 
 def environment(**options):
@@ -57,8 +49,7 @@ def environment(**options):
     options["undefined"] = jinja2.ChainableUndefined
     options.pop("autoescape", None)  # always on
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True, **options)
-    # Jinja2's "new style" gettext, as install_gettext_callables() would make it
-    # from Django's, without its per-call context lookups (some 60 calls a page).
+    # Jinja2's "new style" gettext (formatting with keyword arguments), from Django's.
     env.newstyle_gettext = True
     env.globals.update(
         _=_gettext,
@@ -122,20 +113,23 @@ def date(value, format=None):
     return date_filter(template_localtime(value), format)
 
 
+def route_url(viewname, **kwargs):
+    """reverse() with keyword arguments: ``route_url("announcements:tag", slug=...)``."""
+    return reverse(viewname, kwargs=kwargs)
+
+
+def time_element(when):
+    """A moment as visitors read it, in a machine-readable <time>:
+    <time datetime="2026-11-27T14:00:00+00:00">27 November 2026, 14:00 UTC</time>"""
+    shown = dateformat.format(template_localtime(when), get_format("DATETIME_FORMAT") + " T")
+    return format_html('<time datetime="{}">{}</time>', seo.w3c_datetime(when), shown)
+
+
 def _render(context, template_name, **values):
-    """Another template drawn with `values` (and the page's request), as markup."""
-    environment = context.environment
-    template = environment.get_template(template_name)
-    # As template.render() does, with the globals merged once per process rather than
-    # on each call (a page draws some twenty of these).
-    values = {**_globals(environment), **values, "request": context.get("request")}
-    html = environment.concat(template.root_render_func(template.new_context(values, shared=True)))
-    return Markup(html)  # noqa: S704 - drawn by an autoescaping template
-
-
-@functools.cache
-def _globals(environment):
-    return dict(environment.globals)
+    """Another template rendered with `values` (and the page's request), as markup."""
+    template = context.environment.get_template(template_name)
+    html = template.render({**values, "request": context.get("request")})
+    return Markup(html)  # noqa: S704 - rendered by an autoescaping template
 
 
 def _page_number(context):
@@ -247,23 +241,13 @@ def picture(context, picture, alt="", sizes="100vw", css_class="", eager=None):
 
 @jinja2.pass_context
 def card(context, announcement, heading_level=None):
-    """A news card, kept in the "fragments" cache by what it shows (dpga.fragments)."""
-    fragments = caches["fragments"]
-    kept = not isinstance(fragments, DummyCache)  # DJANGO_FRAGMENT_CACHE=0: nothing to key
-    if kept:
-        key = make_template_fragment_key("card", [announcement.card_state(), heading_level or ""])
-        html = fragments.get(key)
-        if html is not None:
-            return Markup(html)  # noqa: S704 - drawn by _render() below, then kept
-    html = _render(
+    """A news card (includes/_announcement_card.html)."""
+    return _render(
         context,
         "includes/_announcement_card.html",
         announcement=announcement,
         heading_level=heading_level or 2,
     )
-    if kept:
-        fragments.set(key, str(html), FRAGMENT_TIMEOUT)
-    return html
 
 
 def _structured_data(*nodes):

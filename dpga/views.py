@@ -1,3 +1,5 @@
+"""The project's own views: robots.txt, the health check, error pages."""
+
 import logging
 import sys
 
@@ -5,43 +7,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-
-from announcements.models import front_page, front_page_ids
-from dpga import content_version
-from dpga.translations import current_language
-from members.models import newest_members
-
-HOME_FEATURED = 3
-HOME_LATEST = 10
-HOME_NEW_MEMBERS = 6
-
-
-@require_safe
-def home(request):
-    """Featured and latest news, and the newest members."""
-    # Which news and members it shows is kept for the content state (one cache
-    # read); the cards are then one query.
-    members = f"home:members:{current_language()}"  # shown in the visitor's language
-    kept = content_version.remember_many(
-        {
-            "home:news": lambda: front_page_ids(HOME_FEATURED, HOME_LATEST),
-            members: lambda: newest_members(HOME_NEW_MEMBERS),
-        }
-    )
-    featured, latest = front_page(kept["home:news"])
-    new_members = kept[members]
-    return render(
-        request,
-        "home.html",
-        {"featured": featured, "latest": latest, "new_members": new_members},
-    )
 
 
 @require_safe

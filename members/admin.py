@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
-from dpga.admin_pictures import picture_summary
-from dpga.translation_admin import (
+from dpga.languages.admin import (
     HasOutOfDateTranslationFilter,
     TranslatedOriginalAdminMixin,
     TranslationAdminMixin,
     original_text,
 )
+from dpga.pictures.admin import picture_summary
 
 from .models import Member, MemberTranslation, member_in_use_message
 
@@ -149,7 +149,7 @@ class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAd
 
     def announce_view(self, request, object_id):
         """Offer, then create, a prefilled draft announcement about a new member."""
-        from announcements.models import Announcement
+        from announcements.models import Announcement, membership_draft
 
         member = self.get_object(request, unquote(object_id))
         if member is None:
@@ -157,7 +157,7 @@ class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAd
         if not self.may_announce(request, member):
             raise PermissionDenied
         if request.method == "POST":
-            draft = Announcement.membership_draft(member, author=request.user)
+            draft = membership_draft(member, author=request.user)
             self.message_user(
                 request,
                 _("A draft was created: finish the text, then submit it for review."),

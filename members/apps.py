@@ -7,9 +7,6 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from dpga.addresses import track_slug_changes
-        from dpga.models import SlugRedirect
+        from . import signals
 
-        from .models import Member
-
-        track_slug_changes(Member, SlugRedirect.Kind.MEMBER)
+        signals.connect()

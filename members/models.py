@@ -1,20 +1,17 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import ProtectedError, Q
-from django.db.models.signals import post_delete, pre_delete
-from django.dispatch import receiver
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dpga import renditions
-from dpga.fields import PictureField
-from dpga.prepared import PreparedQuery
+from dpga.languages.translations import Translatable, TranslatableQuerySet, Translation
+from dpga.pictures import renditions
+from dpga.pictures.fields import PictureField
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions
-from dpga.routes import route_url
-from dpga.translations import Translatable, TranslatableQuerySet, Translation, current_language
 
 
 class MemberQuerySet(TranslatableQuerySet):
@@ -24,34 +21,6 @@ class MemberQuerySet(TranslatableQuerySet):
         return self.filter(joined_on__lte=today).filter(
             Q(left_on__isnull=True) | Q(left_on__gt=today)
         )
-
-
-def newest_members(count, today=None):
-    """The `count` listed members who joined last (one prepared query)."""
-    return list(_NEWEST(count, today=today or timezone.localdate()))
-
-
-def listed_member_at(slug, today=None):
-    """The listed member whose address is `slug`, shown in the active language, or
-    None (one prepared query)."""
-    rows = _LISTED_AT(current_language(), slug=slug, today=today or timezone.localdate())
-    return next(iter(rows), None)
-
-
-_LISTED_AT = PreparedQuery(
-    lambda language, *, slug, today: Member.objects.listed(today).in_language().filter(slug=slug)
-)
-
-
-def listed_by_name(today=None):
-    """Every listed member, by name (one prepared query)."""
-    return list(_BY_NAME(today=today or timezone.localdate()))
-
-
-_BY_NAME = PreparedQuery(lambda *, today: Member.objects.listed(today).order_by("name", "pk"))
-_NEWEST = PreparedQuery(
-    lambda count, *, today: Member.objects.listed(today).order_by("-joined_on", "name")[:count]
-)
 
 
 class Member(Translatable):
@@ -90,7 +59,7 @@ class Member(Translatable):
         default=False,
         help_text=_("Tick to have screen readers skip the logo (empty alt text)."),
     )
-    # Normalised tiles (small for the directory, large for the profile); see dpga.renditions.
+    # Normalised tiles (small for the directory, large for the profile); see dpga.pictures.renditions.
     logo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     website = models.URLField(
         _("website"),
@@ -142,7 +111,7 @@ class Member(Translatable):
         return self.name
 
     def get_absolute_url(self):
-        return route_url("members:detail", slug=self.slug)
+        return reverse("members:detail", kwargs={"slug": self.slug})
 
     @property
     def logo_alt_text(self):
@@ -242,20 +211,6 @@ def member_in_use_message(member):
         "off the site while keeping the news intact.",
         count,
     ) % {"member": member.name, "count": count, "names": names}
-
-
-@receiver(pre_delete, sender=Member, dispatch_uid="members.refuse_deleting_a_member_in_the_news")
-def refuse_deleting_a_member_in_the_news(sender, instance, **kwargs):
-    """Nothing is lost: a member that announcements are about is never deleted."""
-    if instance.announcements.exists():
-        raise ProtectedError(member_in_use_message(instance), set(instance.announcements.all()))
-
-
-@receiver(post_delete, sender=Member)
-def delete_logo_files(sender, instance, **kwargs):
-    """Deleting a member deletes its logo and the logo's tiles."""
-    names = renditions.file_names(instance.logo_renditions) | {instance.logo.name}
-    renditions.delete_after_commit(instance.logo.storage, names)
 
 
 class MemberTranslation(Translation):

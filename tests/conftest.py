@@ -47,11 +47,9 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Every test starts with empty caches: no page or fragment drawn by another test."""
-    from django.core.cache import caches
+    """Every test starts with an empty cache: no page rendered by another test."""
+    from django.core.cache import cache
 
-    for alias in ("default", "fragments"):
-        caches[alias].clear()
+    cache.clear()
     yield
-    for alias in ("default", "fragments"):
-        caches[alias].clear()
+    cache.clear()

@@ -143,7 +143,7 @@ def test_hostile_upload_is_refused_clearly_and_nothing_is_stored(
     assert field in errors
     message = " ".join(errors[field]).replace(",", "").replace("\u202f", "")
     # Django's image field speaks first for files Pillow cannot open at all;
-    # the site's validator (dpga.images) names the problem for the rest.
+    # the site's validator (dpga.pictures.images) names the problem for the rest.
     assert words in message or "either not an image or a corrupted image" in message, message
     assert "errorlist" in response.content.decode()
     assert not model.objects.exists()

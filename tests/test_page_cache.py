@@ -13,7 +13,7 @@ from django.utils.http import parse_http_date
 from taggit.models import Tag, TaggedItem
 
 from announcements.models import Announcement, AnnouncementTranslation
-from dpga import content_version
+from dpga.caching import content_version
 
 from .factories import make_announcement, make_draft, make_member, make_scheduled, make_user
 
@@ -55,7 +55,7 @@ def test_a_repeated_anonymous_request_is_served_from_the_cache(
 def test_pages_cached_before_a_deploy_are_not_served_after_it(client, world, monkeypatch):
     """New code or templates (a new release) draw the page again, content unchanged."""
     first = client.get("/news/")
-    monkeypatch.setattr("dpga.fragments.release", lambda: "a-new-release")
+    monkeypatch.setattr("dpga.caching.content_version.release", lambda: "a-new-release")
     with CaptureQueriesContext(connection) as queries:
         again = client.get("/news/")
     assert again.status_code == 200 and len(queries) > 0  # drawn again, not from the cache

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from announcements.models import Announcement
-from dpga import content_version
+from dpga.caching import content_version
 
 from .factories import make_announcement, make_draft
 
@@ -173,7 +173,7 @@ def test_a_common_word_ranks_the_newest_matches_and_says_so(client, stories, mon
     assert "1 announcement found for “water village”." in narrow.text
     assert "At least" not in narrow.text
     monkeypatch.setattr("announcements.models.SEARCH_RANKED_MATCHES", 1000)
-    monkeypatch.setattr("dpga.fragments.release", lambda: "a-new-release")  # new code
+    monkeypatch.setattr("dpga.caching.content_version.release", lambda: "a-new-release")  # new code
     everything = client.get("/search/?q=water")
     assert [a.slug for a in everything.context["announcements"]][0] == "in-title"
     assert "3 announcements found for “water”." in everything.text

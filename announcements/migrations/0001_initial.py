@@ -3,7 +3,7 @@
 import announcements.models
 import django.db.models.deletion
 import django.utils.timezone
-import dpga.images
+import dpga.pictures.images
 import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('summary', models.CharField(help_text='Plain text, at most 300 characters. Shown in lists, feeds and search results.', max_length=300, verbose_name='summary')),
                 ('body', models.TextField(blank=True, help_text='Markdown.', verbose_name='body')),
                 ('body_html', models.TextField(blank=True, editable=False)),
-                ('picture', models.ImageField(blank=True, height_field='picture_height', upload_to='announcements/%Y/%m/', validators=[dpga.images.validate_image], verbose_name='picture', width_field='picture_width')),
+                ('picture', models.ImageField(blank=True, height_field='picture_height', upload_to='announcements/%Y/%m/', validators=[dpga.pictures.images.validate_image], verbose_name='picture', width_field='picture_width')),
                 ('picture_alt', models.CharField(blank=True, help_text='Describe the picture for people who cannot see it. Required with a picture.', max_length=250, verbose_name='picture description (alt text)')),
                 ('picture_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('picture_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),

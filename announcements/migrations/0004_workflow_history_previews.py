@@ -3,7 +3,7 @@
 import announcements.models
 import django.db.models.deletion
 import django.utils.timezone
-import dpga.images
+import dpga.pictures.images
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(help_text='The last part of the address: /news/<slug>/.', max_length=200, validators=[announcements.models.validate_not_reserved], verbose_name='slug')),
                 ('summary', models.CharField(help_text='Plain text, at most 300 characters. Shown in lists, feeds and search results.', max_length=300, verbose_name='summary')),
                 ('body', models.TextField(blank=True, help_text='Markdown.', verbose_name='body')),
-                ('picture', models.TextField(blank=True, max_length=100, validators=[dpga.images.validate_image], verbose_name='picture')),
+                ('picture', models.TextField(blank=True, max_length=100, validators=[dpga.pictures.images.validate_image], verbose_name='picture')),
                 ('picture_alt', models.CharField(blank=True, help_text='Describe the picture for people who cannot see it. Required with a picture.', max_length=250, verbose_name='picture description (alt text)')),
                 ('picture_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('picture_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),

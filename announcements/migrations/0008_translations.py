@@ -5,7 +5,7 @@ import django.db.models.deletion
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from dpga.translations import text_digest
+from dpga.languages.translations import text_digest
 
 TRANSLATION_PERMISSIONS = [
     ("announcements", "add_announcementtranslation"),

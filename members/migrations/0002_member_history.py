@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import dpga.images
+import dpga.pictures.images
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=200, verbose_name='slug')),
                 ('category', models.CharField(choices=[('un', 'UN entity'), ('government', 'Government'), ('foundation', 'Foundation'), ('company', 'Company'), ('non_profit', 'Non-profit / civil society'), ('other', 'Other')], default='other', max_length=20, verbose_name='category')),
                 ('is_board_member', models.BooleanField(default=False, verbose_name='board member')),
-                ('logo', models.TextField(blank=True, max_length=100, validators=[dpga.images.validate_image], verbose_name='logo')),
+                ('logo', models.TextField(blank=True, max_length=100, validators=[dpga.pictures.images.validate_image], verbose_name='logo')),
                 ('website', models.URLField(blank=True, help_text='Starting with https:// or http://.', validators=[django.core.validators.URLValidator(schemes=['http', 'https'])], verbose_name='website')),
                 ('description', models.TextField(blank=True, help_text='Markdown.', verbose_name='description')),
                 ('country', models.CharField(blank=True, max_length=100, verbose_name='country')),

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from dpga.translations import text_digest
+from dpga.languages.translations import text_digest
 
 
 def digest_originals(apps, schema_editor):

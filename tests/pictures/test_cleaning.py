@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from dpga import images
+from dpga.pictures import images
 
 from .files import animated_gif, encode, has_location_or_camera, phone_jpeg, photo, png_with_text
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from announcements.models import Announcement
-from dpga import renditions
+from dpga.pictures import renditions
 from members.models import Member
 from tests.factories import make_announcement, make_member
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dpga import renditions
+from dpga.pictures import renditions
 from tests.factories import make_announcement, make_member
 
 from .files import (

@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.utils.html import escape
 from PIL import ImageChops
 
-from dpga import renditions
+from dpga.pictures import renditions
 from tests.factories import make_announcement, make_member
 
 from .files import animated_gif, encode, open_image, phone_jpeg, photo, transparent_logo, upload

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from announcements.models import Announcement
-from dpga.images import validate_image
+from dpga.pictures.images import validate_image
 from members.models import Member
 
 from .files import animated_gif, encode, png_claiming_size, upload

@@ -1,7 +1,7 @@
 """Pictures: checks on upload (by content, never by name) and the Pillow work.
 
 Everything here works on bytes and file-like objects; nothing touches a file
-path or a storage backend (that is ``dpga.renditions``' job).
+path or a storage backend (that is ``dpga.pictures.renditions``' job).
 
 Error codes raised by ``validate_image`` are stable, for tests and callers:
 ``empty_file``, ``file_too_large``, ``unsupported_format`` (SVG, BMP, ...),

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from announcements.models import Announcement
-from dpga import renditions
+from dpga.pictures import renditions
 from members.models import Member
 
 BAR_WIDTH = 30

@@ -14,9 +14,9 @@ again (or marks it up to date in the admin). A digest rather than a timestamp:
 publishing, featuring or re-tagging the original does not make translations
 stale, and undoing an edit makes them current again.
 
-Showing a page: ``queryset.in_language(code)`` fetches each original's
-translation in that language in the same query (a LEFT JOIN), and every instance it
-returns is shown in that language (``show_in``): translated fields replace the
+Showing a page: ``queryset.shown(code)`` fetches each original's
+translation in that language in the same query (a LEFT JOIN, ``in_language()``), and
+returns the instances shown in that language (``show_in``): translated fields replace the
 original's on that in-memory copy, ``content_language`` says which language the
 text is really in, and ``is_fallback`` is true when the translation is missing
 and the original is shown instead. Such a copy refuses to be saved, so a
@@ -60,87 +60,33 @@ def language_codes():
 
 
 class TranslatableQuerySet(models.QuerySet):
-    """Adds in_language(): fetch each original together with one translation."""
+    """Adds in_language() and shown(): originals fetched with one translation each."""
 
-    _translation_language = None
-    SHOWN = "_shown"  # the alias of the joined translation, and its columns' prefix
-
-    def in_language(self, language=None):
-        """Show the originals in `language`: each with its translation, in the same query.
-
-        Only the query that fetches instances joins the translation (a LEFT JOIN
-        on a FilteredRelation, at most one row per original since the pair is
-        unique, selecting only the translated fields); counts, ``exists()`` and
-        ``values()`` built from this queryset stay as cheap as without it.
-        """
+    def in_language(self, language=None, fields=None):
+        """Each original with its translation in `language` (default: the active one),
+        in the same query: a LEFT JOIN on a FilteredRelation (at most one row per
+        original, the pair being unique) selecting the translated `fields` (default:
+        all of TRANSLATED_FIELDS). shown() then shows the instances in that language."""
         language = language or current_language()
-        if language == self._translation_language:
-            return self
-        queryset = self._chain()
-        queryset._translation_language = language
-        return queryset
+        fields = self.model.TRANSLATED_FIELDS if fields is None else fields
+        joined = FilteredRelation("translations", condition=Q(translations__language=language))
+        return self.alias(shown_translation=joined).annotate(
+            **{
+                f"shown_{field}": F(f"shown_translation__{field}")
+                for field in ("pk", "language", *fields)
+            },
+        )
+
+    def shown(self, language=None, fields=None):
+        """The instances, each shown in `language` (its translation, else the original)."""
+        objs = list(self.in_language(language, fields))
+        for obj in objs:
+            obj.show_joined(language, fields)
+        return objs
 
     def with_all_translations(self):
         """Each original with all its translations (for alternates and sitemaps)."""
         return self.prefetch_related("translations")
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._translation_language = self._translation_language
-        return clone
-
-    def _fetch_all(self):
-        if self._result_cache is not None or not issubclass(
-            self._iterable_class, models.query.ModelIterable
-        ):
-            return super()._fetch_all()
-        # The rows as Django fetches them (the joined queryset's, not finished twice),
-        # then finished once: shown in the language, and whatever subclasses attach.
-        joined = self.fetching_queryset()
-        models.QuerySet._fetch_all(joined)
-        self._result_cache, self._prefetch_done = joined._result_cache, joined._prefetch_done
-        self.show_fetched(self._result_cache)
-
-    def fetching_queryset(self):
-        """The queryset that fetches this one's instances: joined to the translation."""
-        if self._translation_language is None:
-            return self
-        return self._with_translation_in(self._translation_language, self._shown_fields())
-
-    def show_fetched(self, objs):
-        """Finish instances fetched by fetching_queryset()'s SQL: shown in this
-        queryset's language (subclasses attach more)."""
-        language = self._translation_language
-        if language is not None:
-            fields = self._shown_fields()
-            for obj in objs:
-                obj.show_in(language, self._shown_translation(obj, fields), fields)
-        return objs
-
-    def _shown_fields(self):
-        """The translated fields this queryset loads (all, or those only() names)."""
-        names, deferring = self.query.deferred_loading
-        return [field for field in self.model.TRANSLATED_FIELDS if (field in names) != deferring]
-
-    def _with_translation_in(self, language, fields):
-        """This queryset, joined to the translations in `language` (instances only)."""
-        shown = FilteredRelation("translations", condition=Q(translations__language=language))
-        joined = self.alias(**{self.SHOWN: shown}).annotate(
-            **{
-                f"{self.SHOWN}_{field}": F(f"{self.SHOWN}__{field}")
-                for field in ("pk", "language", *fields)
-            }
-        )
-        joined._translation_language = None
-        return joined
-
-    def _shown_translation(self, obj, fields):
-        """The joined translation as an (unsaved, read-only) instance, or None."""
-        prefix = self.SHOWN + "_"
-        if obj.__dict__.get(prefix + "pk") is None:
-            return None
-        values = {field: obj.__dict__[prefix + field] for field in ("language", *fields)}
-        return self.model.translation_model()(pk=obj.__dict__[prefix + "pk"], **values)
 
 
 class Translatable(models.Model):
@@ -198,6 +144,17 @@ class Translatable(models.Model):
             self._is_shown_translation = True
         self.is_fallback = translation is None and language != self.language
         self.requested_language = language
+
+    def show_joined(self, language=None, fields=None):
+        """Show this copy, fetched through ``in_language(language, fields)``, in that
+        language: the joined translation, else the original (a fallback)."""
+        fields = self.TRANSLATED_FIELDS if fields is None else fields
+        translation = None
+        if getattr(self, "shown_pk", None) is not None:
+            values = {field: getattr(self, f"shown_{field}") for field in ("language", *fields)}
+            translation = self.translation_model()(pk=self.shown_pk, **values)
+        self.show_in(language or current_language(), translation, fields)
+        return self
 
     def available_languages(self, translated=None):
         """The original's language and those of its translations, in settings' order.

@@ -11,7 +11,7 @@ A response is cached only when all of these hold:
   (a staff draft preview is ``never_cache``) and is in the language the key
   was made for.
 
-The key holds the content version (dpga.content_version), so any change to
+The key holds the content version (dpga.caching.content_version), so any change to
 content makes every cached response stale at once, and each entry is used only
 before the content state's ``valid_until`` (the next scheduled publish time):
 a scheduled announcement shows on the first request after its time.
@@ -37,7 +37,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
-from . import content_version, fragments
+from . import content_version
 
 PUBLIC_NAMESPACES = frozenset({"announcements", "members", "feeds"})
 PUBLIC_URL_NAMES = frozenset({"home", "search"})
@@ -79,10 +79,10 @@ def page_key(request, version):
     except DisallowedHost:
         return None
     language = translation.get_language_from_request(request, check_path=True)
-    # A page drawn by other code or templates (a deploy), or in another time zone
+    # A page rendered by other code or templates (a deploy), or in another time zone
     # (a setting), is never served: both are part of the key.
-    drawn_by = f"{fragments.release()}\n{settings.TIME_ZONE}"
-    digest = hashlib.sha256(f"{url}\n{language}\n{drawn_by}".encode()).hexdigest()[:40]
+    rendered_by = f"{content_version.release()}\n{settings.TIME_ZONE}"
+    digest = hashlib.sha256(f"{url}\n{language}\n{rendered_by}".encode()).hexdigest()[:40]
     return f"page:{version}:{digest}", language
 
 

@@ -1,11 +1,10 @@
-"""A moment as visitors read it (dpga/times.py): remembered, yet right in every language and zone."""
+"""What the public templates can call (dpga/templating.py): a moment shown right in every language and zone."""
 
 import datetime
 
 import pytest
 from django.utils import translation
-
-from dpga.times import time_element
+from dpga.templating import time_element
 
 from .factories import make_announcement
 

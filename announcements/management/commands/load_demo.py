@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from announcements.demo_pictures import banner_jpeg, logo_png
+from announcements.demo_translations import load_demo_translations
 from announcements.models import Announcement
-from dpga.demo_images import banner_jpeg, logo_png
-from dpga.demo_translations import load_demo_translations
 from members.models import Member
 
 UN, GOV, FOUNDATION, COMPANY, NON_PROFIT = (

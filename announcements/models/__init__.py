@@ -1,0 +1,23 @@
+"""Announcements and what belongs to them, one module a concern."""
+
+from .announcement import Announcement, AnnouncementManager, TagSnapshot, validate_not_reserved
+from .feed_state import FeedState
+from .previews import PreviewLink
+from .queryset import AnnouncementQuerySet
+from .tagging import TagMerge
+from .translations import AnnouncementTranslation
+from .workflow import Transition, membership_draft
+
+__all__ = [
+    "Announcement",
+    "AnnouncementManager",
+    "AnnouncementQuerySet",
+    "AnnouncementTranslation",
+    "FeedState",
+    "PreviewLink",
+    "TagMerge",
+    "TagSnapshot",
+    "Transition",
+    "membership_draft",
+    "validate_not_reserved",
+]

@@ -1,0 +1,373 @@
+"""The announcement: what editors write and visitors read.
+
+Markdown is rendered to sanitised HTML on save (``body_html``); public reads go
+through ``Announcement.objects.published()`` (models/queryset.py) and are composed
+in announcements/reading.py.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+from taggit.managers import TaggableManager
+
+from dpga.languages.translations import Translatable, current_language, language_codes
+from dpga.pictures import renditions
+from dpga.pictures.fields import PictureField
+from dpga.rendering import render_markdown
+from dpga.revisions import Revisions
+
+from .queryset import AnnouncementQuerySet
+
+logger = logging.getLogger(__name__)
+
+RESERVED_SLUGS = {"tags", "page", "feed", "feeds", "search", "archive", "preview"}
+
+
+def validate_not_reserved(value):
+    if value in RESERVED_SLUGS or value.isdigit():
+        raise ValidationError(
+            _("“%(slug)s” is reserved for the site's own addresses; choose another slug."),
+            code="reserved_slug",
+            params={"slug": value},
+        )
+
+
+class TagSnapshot(models.Model):
+    """Extra column of an announcement's revisions: its tags as they were."""
+
+    tag_names = models.TextField(_("tags"), blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class AnnouncementManager(models.Manager.from_queryset(AnnouncementQuerySet)):
+    def get_queryset(self):
+        # The search document is for the database's own search; pages never need it.
+        return super().get_queryset().defer("search_document")
+
+
+class Announcement(Translatable):
+    TRANSLATED_FIELDS = ("title", "slug", "summary", "body_html", "picture_alt")
+    DIGEST_FIELDS = ("title", "summary", "body", "picture_alt")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("Ready for review")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        validators=[validate_not_reserved],
+        help_text=_("The last part of the address: /news/<slug>/."),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_(
+            "Plain text, at most 300 characters. Shown in lists, feeds and search results."
+        ),
+    )
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(editable=False, blank=True)
+    picture = PictureField(
+        _("picture"),
+        upload_to="announcements/%Y/%m/",
+        blank=True,
+        help_text=_(
+            "JPEG, PNG, WebP or GIF (kept as a still). Location, camera details and other "
+            "metadata are removed; smaller copies for phones and a share card are made on save."
+        ),
+    )
+    picture_alt = models.CharField(
+        _("picture description (alt text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the picture for people who cannot see it. Required with a picture."),
+    )
+    picture_decorative = models.BooleanField(
+        _("decorative picture"),
+        default=False,
+        help_text=_(
+            "Tick only when the picture adds nothing a reader needs: it is then "
+            "skipped by screen readers (empty alt text) and needs no description."
+        ),
+    )
+    picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_bytes = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    picture_type = models.CharField(max_length=40, blank=True, editable=False)
+    # Renditions and share card: names, widths, heights, types (see dpga.renditions).
+    picture_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    tags = TaggableManager(_("tags"), blank=True)
+    members = models.ManyToManyField(
+        "members.Member",
+        verbose_name=_("members"),
+        related_name="announcements",
+        blank=True,
+        help_text=_("The member organisations this announcement is about."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="announcements",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        default=timezone.now,
+        help_text=_("A time in the future schedules the announcement."),
+    )
+    featured = models.BooleanField(_("featured"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Kept up to date by a PostgreSQL trigger (migration 0007_performance) from
+    # the title, summary and body; always empty on SQLite, which searches simply.
+    search_document = SearchVectorField(null=True, editable=False)
+
+    objects = AnnouncementManager()
+    history = Revisions(
+        m2m_fields=[members],
+        # Renditions are derived from the picture and rebuilt on save; the search
+        # document from the text.
+        excluded_fields=["body_html", "picture_renditions", "search_document"],
+        bases=[TagSnapshot],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    # What a revision shows, and what restoring one brings back. The publishing
+    # state is left out of a restore: it changes only through the workflow.
+    REVISION_FIELDS = [
+        "title", "slug", "summary", "body", "picture", "picture_alt", "tags", "members",
+        "featured", "status", "publish_at", "picture_decorative",
+    ]  # fmt: skip
+    RESTORE_FIELDS = [
+        "title", "slug", "summary", "body", "picture", "picture_alt", "tags", "members",
+        "featured", "picture_width", "picture_height", "picture_bytes", "picture_type",
+        "picture_decorative",
+    ]  # fmt: skip
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        permissions = [("publish_announcement", _("Can publish announcements"))]
+        indexes = [
+            # Serves published() newest first, and the pages' keyset ranges.
+            models.Index(fields=["status", "publish_at", "id"], name="announcement_live_idx"),
+            models.Index(
+                fields=["featured", "status", "publish_at"], name="announcement_featured_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        """The address in the active language (with that language's slug)."""
+        language = current_language()
+        if getattr(self, "requested_language", None) == language:
+            slug = self.slug
+        else:
+            slug = self.slug_in(language)
+        return reverse("announcements:detail", kwargs={"slug": slug})
+
+    def slug_in(self, language):
+        """This announcement's slug in a language (the original's where untranslated)."""
+        if language != self.language:
+            for translation in self.translations.all():
+                if translation.language == language:
+                    return translation.slug
+        return self.original_slug
+
+    def addresses(self):
+        """(its address in each language, the languages its text exists in), for the
+        language switcher and hreflang links."""
+        urls = {}
+        for code in language_codes():
+            with override(code):
+                urls[code] = reverse("announcements:detail", kwargs={"slug": self.slug_in(code)})
+        languages = [translation.language for translation in self.translations.all()]
+        return urls, self.available_languages(languages)
+
+    @property
+    def original_slug(self):
+        return self.__dict__.get("_original_slug", self.slug)
+
+    def show_in(self, language, translation=None, fields=None):
+        self._original_slug = self.slug
+        super().show_in(language, translation, fields)
+
+    @property
+    def is_published(self):
+        """Same rule as AnnouncementQuerySet.published(), for one object."""
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    @property
+    def tag_list(self):
+        """The tags (from the list's prefetch_related("tags") when it had one)."""
+        return list(self.tags.all())
+
+    @property
+    def byline(self):
+        """The author's full name, or ""."""
+        return self.author.get_full_name() if self.author_id else ""
+
+    @property
+    def author_name(self):
+        return self.byline or settings.SITE_NAME
+
+    @property
+    def feed_id(self):
+        """A permanent item id (RFC 4151 tag URI): creation date and primary key."""
+        created = self.created_at.astimezone(datetime.UTC).date()
+        return f"tag:{settings.SITE_DOMAIN},{created.isoformat()}:announcement:{self.pk}"
+
+    def publish(self):
+        """Make live; a publish time already past means "now" (not backdated)."""
+        now = timezone.now()
+        if self.status != self.Status.PUBLISHED and self.publish_at <= now:
+            self.publish_at = now
+        self.status = self.Status.PUBLISHED
+
+    def unpublish(self):
+        self.status = self.Status.DRAFT
+
+    @classmethod
+    def unused_slug(cls, text):
+        base = (slugify(text) or "announcement")[:190].strip("-")
+        if base in RESERVED_SLUGS or base.isdigit():
+            base = f"{base}-news"
+        slug, number = base, 1
+        while cls._base_manager.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+    # Pictures --------------------------------------------------------------------
+
+    @property
+    def picture_alt_text(self):
+        """The alt attribute: the description, or "" for a decorative picture."""
+        return "" if self.picture_decorative else self.picture_alt
+
+    @property
+    def picture_set(self):
+        """Responsive renditions for <picture>, or the original when none exist yet."""
+        storage = self._meta.get_field("picture").storage
+        picture = renditions.picture_from(self.picture_renditions, "main", storage, 960)
+        if picture is None and self.picture:
+            picture = renditions.original_picture(
+                self.picture, self.picture_width, self.picture_height
+            )
+        return picture
+
+    @property
+    def share_image(self):
+        """The 1200×630 share card (og:image / twitter:image)."""
+        alt = self.picture_alt_text if self.picture and self.picture_alt_text else self.title
+        storage = self._meta.get_field("picture").storage
+        return renditions.share_image_from(self.picture_renditions, storage, alt)
+
+    def clean(self):
+        super().clean()
+        if self.picture and self.picture_decorative and self.picture_alt.strip():
+            raise ValidationError(
+                {
+                    "picture_alt": _(
+                        "A decorative picture has no description: clear the alt text, "
+                        "or untick “decorative picture”."
+                    )
+                }
+            )
+        if self.picture and not self.picture_decorative and not self.picture_alt.strip():
+            raise ValidationError(
+                {
+                    "picture_alt": _(
+                        "Describe the picture: alt text is required when a picture is set "
+                        "(or tick “decorative picture” if it carries no information)."
+                    )
+                }
+            )
+
+    PICTURE_INPUTS = {"picture", "title", "slug"}
+    PICTURE_OUTPUTS = {
+        "picture",
+        "picture_renditions",
+        "picture_width",
+        "picture_height",
+        "picture_bytes",
+        "picture_type",
+    }
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            update_fields = {*update_fields, "body_html"}
+        stale = set()
+        if update_fields is None or self.PICTURE_INPUTS & set(update_fields):
+            stale = self.refresh_renditions()
+            if update_fields is not None:
+                update_fields = {*update_fields, *self.PICTURE_OUTPUTS}
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields
+        super().save(*args, **kwargs)
+        renditions.delete_after_commit(self.picture.storage, stale)
+
+    def refresh_renditions(self, force=False):
+        """Bring renditions, share card and picture facts up to date with the picture.
+
+        Returns the names of files that are no longer used (the old original and
+        old renditions), for deletion once the change is committed.
+        """
+        old_source, old_data = "", {}
+        if self.pk:
+            previous = (
+                type(self).objects.filter(pk=self.pk).values_list("picture", "picture_renditions")
+            )
+            old_source, old_data = previous.first() or ("", {})
+        if self.picture and not self.picture._committed:
+            self.picture.save(self.picture.name, self.picture.file, save=False)
+        previous = self.picture_renditions or old_data
+        try:
+            data = renditions.announcement_renditions(
+                self.picture, self.title, self.slug, previous, force=force
+            )
+        except renditions.MissingSource as missing:
+            # Its file was deleted when the picture was replaced or removed: an old
+            # revision restored now comes back without it rather than broken.
+            logger.warning("Picture %s is gone; %s is kept without it", missing, self.slug)
+            self.picture = None
+            data = renditions.announcement_renditions(
+                self.picture, self.title, self.slug, previous, force=force
+            )
+        self.picture_renditions = data
+        if self.picture:
+            self.picture_width, self.picture_height = data["width"], data["height"]
+            self.picture_bytes, self.picture_type = data["bytes"], data["type"]
+        else:
+            self.picture_width = self.picture_height = self.picture_bytes = None
+            self.picture_type = ""
+        return renditions.stale_names(old_source, old_data, self.picture.name, data)

@@ -1,0 +1,90 @@
+"""What saving, deleting or relinking announcements and tags triggers, in one place;
+connected once by AnnouncementsConfig.ready()."""
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils.text import slugify
+from simple_history.signals import pre_create_historical_record
+from taggit.models import Tag, TaggedItem
+from taggit.utils import edit_string_for_tags
+
+from dpga.addresses import track_slug_changes
+from dpga.caching import content_version
+from dpga.models import SlugRedirect
+from dpga.pictures import renditions
+
+from . import feed_changes, reading
+from .models import Announcement, AnnouncementTranslation
+
+TAG_SLUG_MAX_LENGTH = 90
+
+
+def author_changed(sender, update_fields=None, **kwargs):
+    """An author's name shows on pages and in feeds; a login alone changes nothing public."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    content_version.content_changed(sender, **kwargs)
+
+
+def ascii_tag_slug(sender, instance, **kwargs):
+    """Every tag gets a slug its URL can carry: taggit allows Unicode, and a name of
+    punctuation only ("+", "—") slugifies to nothing. Such a slug is replaced by the
+    name's ASCII slug ("Santé" -> "sante"), or "tag", made unique."""
+    if instance.slug and instance.slug.isascii():
+        return
+    base = slugify(instance.name)[:TAG_SLUG_MAX_LENGTH].strip("-_") or "tag"
+    slug, number = base, 1
+    while Tag.objects.filter(slug=slug).exclude(pk=instance.pk).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    instance.slug = slug
+
+
+def delete_picture_files(sender, instance, **kwargs):
+    """Deleting an announcement deletes its picture, renditions and share card."""
+    names = renditions.file_names(instance.picture_renditions) | {instance.picture.name}
+    renditions.delete_after_commit(instance.picture.storage, names)
+
+
+def published_announcement_deleted(sender, instance, **kwargs):
+    """A published announcement's address answers 410 Gone once it is deleted."""
+    if instance.is_published:
+        SlugRedirect.objects.record_gone(SlugRedirect.Kind.ANNOUNCEMENT, instance.slug)
+
+
+def snapshot_tags(sender, instance, history_instance, **kwargs):
+    """Keep the tags in each revision (taggit's tags are not a plain many-to-many)."""
+    history_instance.tag_names = edit_string_for_tags(list(instance.tags.all()))
+
+
+def connect():
+    uid = "announcements"
+    for model in (Announcement, AnnouncementTranslation, Tag, TaggedItem):
+        name = f"{uid}.content-version.{model._meta.label_lower}"
+        post_save.connect(content_version.content_changed, sender=model, dispatch_uid=name)
+        post_delete.connect(content_version.content_changed, sender=model, dispatch_uid=name)
+    for through in (Announcement.members.through, TaggedItem):
+        m2m_changed.connect(
+            content_version.content_changed,
+            sender=through,
+            dispatch_uid=f"{uid}.content-version.{through._meta.label}",
+        )
+    user = get_user_model()
+    post_save.connect(author_changed, sender=user, dispatch_uid=f"{uid}.author-saved")
+    post_delete.connect(
+        content_version.content_changed, sender=user, dispatch_uid=f"{uid}.author-deleted"
+    )
+    content_version.register_next_change(reading.next_scheduled_publish)
+
+    pre_save.connect(ascii_tag_slug, sender=Tag, dispatch_uid=f"{uid}.ascii-tag-slug")
+    post_delete.connect(delete_picture_files, sender=Announcement, dispatch_uid=f"{uid}.files")
+    post_delete.connect(
+        published_announcement_deleted, sender=Announcement, dispatch_uid=f"{uid}.gone"
+    )
+    pre_create_historical_record.connect(
+        snapshot_tags, sender=Announcement.history.model, dispatch_uid=f"{uid}.tag-snapshot"
+    )
+    track_slug_changes(Announcement, SlugRedirect.Kind.ANNOUNCEMENT)
+    track_slug_changes(AnnouncementTranslation, SlugRedirect.Kind.ANNOUNCEMENT)
+    track_slug_changes(Tag, SlugRedirect.Kind.TAG)
+    feed_changes.connect()

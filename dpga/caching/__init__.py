@@ -1,0 +1,1 @@
+"""The site-wide caches: the content version and state, and the whole-page cache."""

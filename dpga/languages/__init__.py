@@ -1,0 +1,1 @@
+"""Six languages: translatable content, alternates, the preferred-language middleware."""

@@ -1,0 +1,1 @@
+"""Pictures: upload checks, renditions, the picture field and the abstract picture owner."""
