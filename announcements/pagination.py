@@ -9,7 +9,6 @@ period's, a search's) are asked once per content state, not once per page.
 """
 
 import contextlib
-import functools
 
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
@@ -34,29 +33,35 @@ class PageIndexPaginator(Paginator):
         self.rows = rows
         self.parts = {}  # "count" and chunk numbers read so far
 
-    @functools.cached_property
+    @cached_property
     def ids(self):
         """The whole list's ids, in its order (one query)."""
         return list(self.object_list.values_list("pk", flat=True))
 
     def read(self, *parts):
-        """Have these parts of the index at hand: the cached ones in one read, the
-        others computed (a chunk past the end is None, and not cached)."""
-        per_chunk = INDEX_CHUNK * self.per_page
-
-        def compute(part):
-            if part == "count":
-                return len(self.ids)
-            return self.ids[part * per_chunk : (part + 1) * per_chunk] or None
-
-        wanted = {(self.index_name, self.per_page, part): part for part in parts}
-        wanted = {name: part for name, part in wanted.items() if part not in self.parts}
+        """Have these parts of the index ("count", chunk numbers) at hand: the cached
+        ones in one read, the others computed and cached. A chunk past the end of the
+        list is None, and never cached (anyone can ask for ?page=99999)."""
+        names = {part: (self.index_name, self.per_page, part) for part in parts}
+        wanted = [part for part in parts if part not in self.parts]
         if wanted:
-            found = content_version.cached_many(
-                {name: functools.partial(compute, part) for name, part in wanted.items()}
-            )
-            self.parts.update({wanted[name]: value for name, value in found.items()})
+            found = content_version.read_cached([names[part] for part in wanted])
+            self.parts.update({part: found[names[part]] for part in wanted if names[part] in found})
+            computed = {}
+            for part in wanted:  # "count" first: a chunk past the end is not computed
+                if part not in self.parts:
+                    self.parts[part] = computed[names[part]] = self.compute(part)
+            content_version.store_cached(computed)
         return [self.parts[part] for part in parts]
+
+    def compute(self, part):
+        if part == "count":
+            return len(self.ids)
+        count = self.parts.get("count")
+        per_chunk = INDEX_CHUNK * self.per_page
+        if count is not None and not 0 <= part * per_chunk < count:
+            return None
+        return self.ids[part * per_chunk : (part + 1) * per_chunk] or None
 
     @cached_property
     def count(self):

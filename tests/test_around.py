@@ -1,10 +1,11 @@
-"""Previous, next and related news on an announcement's page (published_around())."""
+"""Previous, next and related news on an announcement's page (reading.surroundings())."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
+from announcements import reading
 from announcements.models import Announcement
 
 from .factories import make_announcement, make_draft, make_scheduled
@@ -18,8 +19,9 @@ def at(hours_ago):
 
 def around(story, **kwargs):
     story = Announcement.objects.get(pk=story.pk)
-    previous, following, related = story.published_around(**kwargs)
-    titles = [a.title for a in related]
+    found = reading.surroundings(story, **kwargs)
+    previous, following = found["previous_announcement"], found["next_announcement"]
+    titles = [a.title for a in found["related"]]
     return (previous and previous.title, following and following.title, titles)
 
 

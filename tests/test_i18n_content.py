@@ -177,19 +177,18 @@ def test_done_when_a_news_page_switched_to_arabic_and_to_russian(client):
     assert "Этот текст ещё не переведён" in russian.text
 
 
-def test_the_last_language_asked_for_is_the_one_shown():
+def test_each_item_is_shown_in_the_language_asked_for_or_marked_as_a_fallback():
     make_announcement(translate=["fr", "es"])
+    published = Announcement.objects.published()
     with translation.override("fr"):
-        listed = Announcement.objects.for_listing()
-    assert listed.get().title == TITLES["fr"]
-    assert listed.in_language("fr").get().title == TITLES["fr"]
-    assert listed.in_language("es").get().title == TITLES["es"]
-    assert listed.in_language("ru").get().is_fallback
+        assert published.shown()[0].title == TITLES["fr"]
+    assert published.shown("es")[0].title == TITLES["es"]
+    assert published.shown("ru")[0].is_fallback
 
 
 def test_a_shown_translation_cannot_overwrite_the_original():
     make_announcement(translate=["fr"])
-    shown = Announcement.objects.published().in_language("fr").get()
+    [shown] = Announcement.objects.published().shown("fr")
     assert shown.title == TITLES["fr"]
     with pytest.raises(RuntimeError):
         shown.save()

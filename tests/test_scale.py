@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from taggit.models import Tag
 
 from announcements import pagination, reading
 from announcements.models import Announcement
@@ -43,7 +44,7 @@ def add_news(count, member, start=0):
 
 def urls():
     pages = Paginator(range(Announcement.objects.published().count()), PAGE_SIZE).num_pages
-    health = Announcement.tags.tag_model.objects.get(slug="health")
+    health = Tag.objects.get(slug="health")
     tag_pages = Paginator(range(Announcement.objects.tagged(health).count()), PAGE_SIZE)
     return {
         "home": "/",
@@ -138,6 +139,8 @@ def test_a_rendered_page_reads_the_content_state_once_and_the_shared_cache_twice
         assert len(versions) == len(states) == 1, (name, reads)
         assert versions == states, (name, reads)  # the version and state: one round trip
         expected = 2 if name.startswith(lists) or name.endswith("archive") else 1
+        if url.endswith("page=last"):
+            expected = 3  # the count gives the last page's number, then its chunk
         assert len(reads) == expected, (name, reads)
 
 
@@ -188,7 +191,7 @@ def test_pages_from_the_page_index_hold_exactly_what_offset_pages_hold(ties, per
 
 
 def test_pages_of_a_tag_hold_what_offset_pages_hold(ties):
-    health = Announcement.tags.tag_model.objects.get(slug="health")
+    health = Tag.objects.get(slug="health")
     listing = Announcement.objects.published().newest_first().tagged(health)
     paginator, offset = index_paginator(listing, 4, "tag"), Paginator(listing, 4)
     assert paginator.count == 11

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import translation
+
 from dpga.templating import time_element
 
 from .factories import make_announcement

@@ -185,26 +185,38 @@ def cache_key(name, state):
     return f"content:{state['version']}:{digest}"
 
 
-def cached_many(computes):
-    """``{name: compute()}`` for ``{name: compute}``, each cached for the current
-    content state: those cached come in one read, the others are computed and
-    cached (except None: nothing is cached for a made-up address)."""
+def read_cached(names):
+    """``{name: value}`` of those of ``names`` cached for the current content state
+    (one read)."""
     state = content_state()
-    keys = {cache_key(name, state): name for name in computes}
-    found = {
+    keys = {cache_key(name, state): name for name in names}
+    return {
         keys[key]: value
         for key, (valid_until, value) in cache.get_many(list(keys)).items()
         if valid_until == state["valid_until"]
     }
-    missing = {name: compute() for name, compute in computes.items() if name not in found}
-    if missing:
-        timeout = timeout_until(state["valid_until"], timezone.now())
-        entries = {
-            cache_key(name, state): (state["valid_until"], value)
-            for name, value in missing.items()
-            if value is not None
-        }
+
+
+def store_cached(values):
+    """Cache ``{name: value}`` for the current content state (None values are not
+    cached: nothing is kept for a made-up address)."""
+    state = content_state()
+    timeout = timeout_until(state["valid_until"], timezone.now())
+    entries = {
+        cache_key(name, state): (state["valid_until"], value)
+        for name, value in values.items()
+        if value is not None
+    }
+    if entries:
         cache.set_many(entries, timeout)
+
+
+def cached_many(computes):
+    """``{name: compute()}`` for ``{name: compute}``, each cached for the current
+    content state: those cached come in one read, the others are computed and cached."""
+    found = read_cached(list(computes))
+    missing = {name: compute() for name, compute in computes.items() if name not in found}
+    store_cached(missing)
     return {**found, **missing}
 
 
