@@ -145,9 +145,9 @@ def with_ratios(name, path, figures, baselines):
 def measure(site, bare, wrk, rows, args):
     """Each row between two runs of each baseline: its ratio to each is to their mean.
 
-    The machine's speed drifts (a shared 2-core machine: ±20 % in a minute);
-    baselines measured next to each URL keep that drift out of the ratios. The
-    baseline rows are the means of all their runs in the phase.
+    The machine's speed drifts from minute to minute; baselines measured next to
+    each URL keep that drift out of the ratios. The baseline rows are the means of
+    all their runs in the phase.
     """
     servers = {"bare": bare, "site": site}
     for server in servers.values():
