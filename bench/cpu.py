@@ -21,17 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import (  # noqa: E402
-    RESULTS,
-    Server,
-    bench_environment,
-    ensure_wrk,
-    parse_args,
-    run_wrk,
-    setup_django,
-)
+from bench.measure import LOG, Server, ensure_wrk, run_wrk  # noqa: E402
+from bench.run import bench_environment, parse_args, setup_django  # noqa: E402
 
-LOG = RESULTS / "gunicorn.log"
 TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
 
