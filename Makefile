@@ -32,11 +32,12 @@ catalogues: install
 migrate: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 
+# HOST and PORT: where `make run` serves, and so the admin address load_demo prints.
 demo: migrate
-	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --admin
+	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --admin --host $(HOST) --port $(PORT)
 
 run: demo
-	@echo "Serving the site on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Serving the site on http://$(HOST):$(PORT)/"
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

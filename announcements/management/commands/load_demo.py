@@ -1,4 +1,8 @@
-"""Load the alliance's demo members and announcements. Safe to run again."""
+"""Load the alliance's demo members and announcements. Safe to run again.
+
+With --admin it also creates the demo admin and prints the login address, on
+--host and --port: where the site will be served (`make run` passes its HOST and PORT).
+"""
 
 import datetime
 import secrets
@@ -8,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from announcements.demo_pictures import banner_jpeg, logo_png
@@ -157,9 +162,13 @@ class Command(BaseCommand):
             action="store_true",
             help=f"Also create a superuser '{DEMO_ADMIN}' with a random password, printed once.",
         )
+        # Where the site will be served (`make run` passes its HOST and PORT), for the
+        # admin's address printed with --admin: the defaults are runserver's.
+        parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000, help="default: 8000")
 
     @transaction.atomic
-    def handle(self, *args, admin=False, **options):
+    def handle(self, *args, admin=False, host="127.0.0.1", port=8000, **options):
         today = timezone.localdate()
         members = {}
         created_members = 0
@@ -228,16 +237,16 @@ class Command(BaseCommand):
             )
         )
         if admin:
-            self._demo_admin()
+            self._demo_admin(f"http://{host}:{port}{reverse('admin:index')}")
         else:
             self.stdout.write("Create an admin account with: python manage.py createsuperuser")
 
-    def _demo_admin(self):
+    def _demo_admin(self, login_address):
         User = get_user_model()
         if User.objects.filter(username=DEMO_ADMIN).exists():
             self.stdout.write(
-                f"The admin account '{DEMO_ADMIN}' exists already; to set a new password run: "
-                f"python manage.py changepassword {DEMO_ADMIN}"
+                f"The admin account '{DEMO_ADMIN}' exists already (log in at {login_address}); "
+                f"to set a new password run: python manage.py changepassword {DEMO_ADMIN}"
             )
             return
         password = secrets.token_urlsafe(12)
@@ -246,6 +255,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.WARNING(
                 f"Admin account created: user '{DEMO_ADMIN}', password '{password}' "
-                "(shown only this once). Log in at http://127.0.0.1:8000/admin/"
+                f"(shown only this once). Log in at {login_address}"
             )
         )
