@@ -89,10 +89,10 @@ MIDDLEWARE = [
     "dpga.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dpga.middleware.PermissionsPolicyMiddleware",
-    # The Content-Security-Policy middleware is inserted here (see "Security" below).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions, CSRF and messages: it sees every cookie a response sets.
     "dpga.caching.page_cache.PageCacheMiddleware",
+    # The Content-Security-Policy middleware is inserted here (see "Security" below).
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "dpga.languages.middleware.PreferredLanguageMiddleware",
@@ -383,7 +383,9 @@ CSP_DIRECTIVES = {
 }
 if HTTPS:
     CSP_DIRECTIVES["upgrade-insecure-requests"] = True
-_csp_index = MIDDLEWARE.index("dpga.middleware.PermissionsPolicyMiddleware") + 1
+# Inside the page cache: a cached page keeps the header it was rendered with (its
+# nonces are in the page), so a page served from the cache builds no policy.
+_csp_index = MIDDLEWARE.index("dpga.caching.page_cache.PageCacheMiddleware") + 1
 if django.VERSION >= (6, 0):
     from django.utils.csp import CSP
 

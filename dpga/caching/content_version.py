@@ -37,8 +37,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 VERSION_KEY = "content:version"
-# The state computed last (for whichever version its reader had): read with the
-# version, in the same round trip, and used only when it is that version's.
+# The state computed last (for whichever version its reader had), used only when
+# it is that version's.
 STATE_KEY = "content:state"
 
 # Within one_state_per_request(): the version and state this request read.
@@ -75,8 +75,9 @@ def release():
 
 @contextlib.contextmanager
 def one_state_per_request():
-    """Within: the content version and state are read from the cache once (one
-    round trip), and everything the request renders holds for that state."""
+    """Within: the content version and state are read from the cache once, and
+    everything the request renders holds for that state. A page served from the
+    page cache reads only the version."""
     token = _READ.set({})
     try:
         yield
@@ -91,12 +92,11 @@ def new_version():
 
 
 def current_version():
-    """The content version; a new one if the cache lost it."""
+    """The content version (one cache read); a new one if the cache lost it."""
     read = _READ.get()
     if read is not None and "version" in read:
         return read["version"]
-    found = cache.get_many([VERSION_KEY, STATE_KEY])
-    version = found.get(VERSION_KEY)
+    version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, new_version(), None)
         version = cache.get(VERSION_KEY)
@@ -104,7 +104,6 @@ def current_version():
             version = new_version()
     if read is not None:
         read["version"] = version
-        read["state read"] = found.get(STATE_KEY)
     return version
 
 
@@ -152,10 +151,7 @@ def content_state(version=None):
     if read is not None and read.get("state", {}).get("version") == version:
         return read["state"]
     now = timezone.now()
-    if read is not None and read.get("version") == version:
-        state = read.get("state read")  # read with the version: not read again
-    else:
-        state = cache.get(STATE_KEY)
+    state = cache.get(STATE_KEY)
     if state is None or state["version"] != version or not is_fresh(state["valid_until"], now):
         state = {"version": version, "computed_at": now, "valid_until": next_change(now)}
         cache.set(STATE_KEY, state, timeout_until(state["valid_until"], now))
