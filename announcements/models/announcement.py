@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -224,9 +225,9 @@ class Announcement(Translatable):
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
 
-    @property
+    @cached_property
     def tag_list(self):
-        """The tags (from the list's prefetch_related("tags") when it had one)."""
+        """The tags (set for a whole page at once by reading.with_tags())."""
         return list(self.tags.all())
 
     @property

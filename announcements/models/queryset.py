@@ -38,19 +38,15 @@ def _text_matching(word):
     return Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
 
 
-def _shown_as_original(language):
-    """Announcements whose original is what a visitor reading `language` sees: written
-    in it, or with no translation into it."""
-    from .translations import AnnouncementTranslation
-
-    translated = AnnouncementTranslation.objects.filter(language=language)
+def _shown_as_original(model, language):
+    """`model`'s originals that a visitor reading `language` sees: written in it, or
+    with no translation into it."""
+    translated = model.translation_model().objects.filter(language=language)
     return Q(language=language) | ~Q(pk__in=translated.values("announcement"))
 
 
-def _translations_matching(language, words):
-    from .translations import AnnouncementTranslation
-
-    translations = AnnouncementTranslation.objects.filter(language=language).order_by()
+def _translations_matching(model, language, words):
+    translations = model.translation_model().objects.filter(language=language).order_by()
     for word in words:
         translations = translations.filter(_text_matching(word))
     return translations
@@ -97,8 +93,8 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         return self.filter(Q(publish_at__gt=publish_at) | Q(publish_at=publish_at, pk__gt=pk))
 
     def as_cards(self):
-        """What a list card shows: not the body; the tags in one more query."""
-        return self.defer(*CARD_OMITS).prefetch_related("tags")
+        """What a list card shows: not the body (its tags: reading.with_tags())."""
+        return self.defer(*CARD_OMITS)
 
     def tagged(self, tag):
         """Those with this tag (a Tag or its id).
@@ -197,17 +193,21 @@ class AnnouncementQuerySet(TranslatableQuerySet):
             return self.none()
         language = language or current_language()
         if not self.search_is_ranked():
-            matching_original = _shown_as_original(language)
+            matching_original = _shown_as_original(self.model, language)
             for word in words:
                 matching_original &= _text_matching(word)
-            translations = _translations_matching(language, words).values("announcement")
+            translations = _translations_matching(self.model, language, words).values(
+                "announcement"
+            )
             return self.filter(matching_original | Q(pk__in=translations)).newest_first()
         ranked = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="websearch")
         # A UNION of the two sets of matches, not an OR: the originals are found
         # through the GIN index or by walking the newest-first index.
-        originals = self.model.objects.filter(_shown_as_original(language), search_document=ranked)
+        originals = self.model.objects.filter(
+            _shown_as_original(self.model, language), search_document=ranked
+        )
         translated = self.model.objects.filter(
-            pk__in=_translations_matching(language, words).values("announcement")
+            pk__in=_translations_matching(self.model, language, words).values("announcement")
         )
         newest = [
             matches.published().newest_first().values("pk")[:SEARCH_RANKED_MATCHES]

@@ -30,6 +30,7 @@ import math
 import secrets
 import time
 
+import django
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -63,7 +64,7 @@ def register_next_change(next_change):
 def release():
     """A digest of the site's code, templates and compiled catalogues (once per process):
     a new release renders pages again rather than serve what the old code rendered."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(django.get_version().encode())
     base = settings.BASE_DIR
     for folder in SOURCES:
         for path in sorted((base / folder).rglob("*")):
@@ -105,6 +106,19 @@ def current_version():
     if read is not None:
         read["version"] = version
     return version
+
+
+def current_version_and(key):
+    """(the content version, the value cached under `key` or None), in one cache read."""
+    read = _READ.get()
+    if read is not None and "version" in read:
+        return read["version"], cache.get(key)
+    found = cache.get_many([VERSION_KEY, key])
+    if VERSION_KEY not in found:
+        return current_version(), None
+    if read is not None:
+        read["version"] = found[VERSION_KEY]
+    return found[VERSION_KEY], found.get(key)
 
 
 def bump(using=None):

@@ -11,10 +11,12 @@ A response is cached only when all of these hold:
   (a staff draft preview is ``never_cache``) and is in the language the key
   was made for.
 
-The key holds the content version (dpga.caching.content_version), so any change to
-content makes every cached response stale at once, and each entry is used only
-before the content state's ``valid_until`` (the next scheduled publish time):
-a scheduled announcement shows on the first request after its time.
+Each entry records the content version it was rendered for (content_version.py)
+and is served only for that version, so any change to content makes every cached
+response stale at once, with nothing to purge; and only before the content
+state's ``valid_until`` (the next scheduled publish time): a scheduled
+announcement shows on the first request after its time. A hit costs one cache
+read (the version and the page together) and builds nothing.
 
 Public responses also carry ``ETag`` / ``Last-Modified`` (answered with 304)
 and ``Cache-Control: public, max-age, stale-while-revalidate`` for CDNs, with
@@ -72,8 +74,12 @@ def is_storable(response, language):
     return response.get("Content-Language", language) == language
 
 
-def page_key(request, version):
-    """The cache key of this request's response for a content version, or None."""
+def page_key(request):
+    """(the cache key of this request's response, its language), or None.
+
+    One entry per address and language: the entry records the content version it
+    was rendered for, and is used only for that version.
+    """
     try:
         url = request.build_absolute_uri()
     except DisallowedHost:
@@ -83,7 +89,19 @@ def page_key(request, version):
     # (a setting), is never served: both are part of the key.
     rendered_by = f"{content_version.release()}\n{settings.TIME_ZONE}"
     digest = hashlib.sha256(f"{url}\n{language}\n{rendered_by}".encode()).hexdigest()[:40]
-    return f"page:{version}:{digest}", language
+    return f"page:{digest}", language
+
+
+def cache_control(valid_until, now):
+    """Cache-Control of a public response: its lifetimes never reach past the content
+    state's end (the next scheduled change)."""
+    max_age = settings.PAGE_CACHE_MAX_AGE
+    stale = settings.PAGE_CACHE_STALE_WHILE_REVALIDATE
+    if valid_until is not None:
+        remaining = max(0, int((valid_until - now).total_seconds()))
+        max_age = min(max_age, remaining)
+        stale = min(stale, remaining - max_age)
+    return f"public, max-age={max_age}, stale-while-revalidate={stale}"
 
 
 def add_public_headers(response, state, now):
@@ -92,18 +110,14 @@ def add_public_headers(response, state, now):
         set_response_etag(response)
     if not response.has_header("Last-Modified"):
         response.headers["Last-Modified"] = http_date(state["computed_at"].timestamp())
-    max_age = settings.PAGE_CACHE_MAX_AGE
-    stale = settings.PAGE_CACHE_STALE_WHILE_REVALIDATE
-    if state["valid_until"] is not None:
-        remaining = max(0, int((state["valid_until"] - now).total_seconds()))
-        max_age = min(max_age, remaining)
-        stale = min(stale, remaining - max_age)
-    patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=stale)
+    response.headers["Cache-Control"] = cache_control(state["valid_until"], now)
     patch_vary_headers(response, ["Cookie"])
 
 
 def answer_conditionally(request, response):
     """304 when the request's validators match the response's, else the response."""
+    if "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MODIFIED_SINCE" not in request.META:
+        return response
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
     conditional = get_conditional_response(
         request, etag=response.get("ETag"), last_modified=last_modified, response=response
@@ -111,24 +125,14 @@ def answer_conditionally(request, response):
     return conditional if conditional is not None else response
 
 
-class CachedPage:
-    """What is kept of a response: small, picklable, independent of Django versions."""
-
-    def __init__(self, response, valid_until):
-        self.status = response.status_code
-        self.headers = [
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in ("cache-control", "date")
-        ]
-        self.content = response.content
-        self.valid_until = valid_until
-
-    def response(self):
-        response = HttpResponse(self.content, status=self.status)
-        for name, value in self.headers:
-            response.headers[name] = value
-        return response
+def kept_copy(response):
+    """The response as the page cache keeps it: content, status and headers (not the
+    lifetimes, set again on each use)."""
+    kept = HttpResponse(response.content, status=response.status_code)
+    for name, value in response.items():
+        if name.lower() not in ("cache-control", "date"):
+            kept.headers[name] = value
+    return kept
 
 
 class PageCacheMiddleware:
@@ -148,16 +152,17 @@ class PageCacheMiddleware:
             return self.anonymous_read(request)
 
     def anonymous_read(self, request):
-        version = content_version.current_version()
-        key, language = page_key(request, version) or (None, None)
+        key, language = page_key(request) or (None, None)
         now = timezone.now()
-        if key is not None and settings.PAGE_CACHE_ENABLED:
-            entry = cache.get(key)
-            if entry is not None and content_version.is_fresh(entry.valid_until, now):
-                response = entry.response()
-                state = {"computed_at": now, "valid_until": entry.valid_until}
-                add_public_headers(response, state, now)
-                return answer_conditionally(request, response)
+        if key is None or not settings.PAGE_CACHE_ENABLED:
+            version = content_version.current_version()
+        else:
+            version, entry = content_version.current_version_and(key)
+            if entry is not None:
+                rendered_for, valid_until, response = entry
+                if rendered_for == version and content_version.is_fresh(valid_until, now):
+                    response.headers["Cache-Control"] = cache_control(valid_until, now)
+                    return answer_conditionally(request, response)
 
         response = self.get_response(request)
         if key is None or not is_public_view(request) or not is_storable(response, language):
@@ -166,5 +171,6 @@ class PageCacheMiddleware:
         add_public_headers(response, state, now)
         if request.method == "GET" and settings.PAGE_CACHE_ENABLED:
             timeout = content_version.timeout_until(state["valid_until"], now)
-            cache.set(key, CachedPage(response, state["valid_until"]), timeout)
+            entry = (version, state["valid_until"], kept_copy(response))
+            cache.set(key, entry, timeout)
         return answer_conditionally(request, response)

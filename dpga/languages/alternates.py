@@ -17,6 +17,15 @@ def page_languages(request, item=None):
     has its own slug) and lists as alternates only the languages its text exists
     in. Any other page is the same page in every language.
     """
+    # The switcher and the hreflang links both ask: worked out once per request.
+    found = request.__dict__.setdefault("page_languages", {})
+    key = (id(item), current_language())
+    if key not in found:
+        found[key] = _page_languages(request, item)
+    return found[key]
+
+
+def _page_languages(request, item):
     if item is not None and hasattr(item, "addresses"):
         return item.addresses()
     match = request.resolver_match
