@@ -13,7 +13,7 @@ What the templates can call, besides Jinja2's own:
 - ``language_code()``, ``language_bidi()``;
 - page parts that need the request: ``canonical_url()``, ``site_description()``,
   ``share_tags(...)``, ``breadcrumbs(...)``, ``hreflang_links()``,
-  ``language_switcher()``, ``picture(...)``, ``card(announcement, heading_level)``
+  ``language_switcher()``, ``picture(...)``
   and the structured data (JSON-LD);
 - filters ``date`` (Django's formats), ``time_element``, ``language_name``,
   ``urlencode`` (Django's) and ``w3c_datetime``.
@@ -68,7 +68,6 @@ def environment(**options):
         hreflang_links=hreflang_links,
         language_switcher=language_switcher,
         picture=picture,
-        card=card,
         site_structured_data=site_structured_data,
         announcement_structured_data=announcement_structured_data,
         member_structured_data=member_structured_data,
@@ -236,17 +235,6 @@ def picture(context, picture, alt="", sizes="100vw", css_class="", eager=None):
         sizes=sizes,
         css_class=css_class,
         eager=first if eager is None else eager,
-    )
-
-
-@jinja2.pass_context
-def card(context, announcement, heading_level=None):
-    """A news card (includes/_announcement_card.html)."""
-    return _render(
-        context,
-        "includes/_announcement_card.html",
-        announcement=announcement,
-        heading_level=heading_level or 2,
     )
 
 
