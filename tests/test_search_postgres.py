@@ -161,7 +161,7 @@ def test_a_kept_ranking_is_paged_and_follows_new_and_edited_matches(client, sett
 @needs_postgresql
 def test_a_common_word_ranks_the_newest_matches_and_says_so(client, stories, monkeypatch):
     """Ranking is bounded: the best matches among the newest N, and the page says so."""
-    monkeypatch.setattr("announcements.models.SEARCH_RANKED_MATCHES", 2)
+    monkeypatch.setattr("announcements.models.queryset.SEARCH_RANKED_MATCHES", 2)
     response = client.get("/search/?q=water")
     # The two newest matches (body and summary), best first; the oldest is not ranked.
     assert [a.slug for a in response.context["announcements"]] == ["in-summary", "in-body"]
@@ -172,7 +172,7 @@ def test_a_common_word_ranks_the_newest_matches_and_says_so(client, stories, mon
     narrow = client.get("/search/?q=water+village")  # one match: counted as usual
     assert "1 announcement found for “water village”." in narrow.text
     assert "At least" not in narrow.text
-    monkeypatch.setattr("announcements.models.SEARCH_RANKED_MATCHES", 1000)
+    monkeypatch.setattr("announcements.models.queryset.SEARCH_RANKED_MATCHES", 1000)
     monkeypatch.setattr("dpga.caching.content_version.release", lambda: "a-new-release")  # new code
     everything = client.get("/search/?q=water")
     assert [a.slug for a in everything.context["announcements"]][0] == "in-title"

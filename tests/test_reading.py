@@ -1,4 +1,4 @@
-"""Previous, next and related news on an announcement's page (reading.surroundings())."""
+"""What public pages read (announcements/reading.py): previous, next and related news on an announcement's page."""
 
 import datetime
 
