@@ -7,11 +7,15 @@ The archive is a .tar.gz holding
 
 It is independent of the database engine: a SQLite backup restores into
 PostgreSQL and back. Restoring needs an empty install (migrated, no content).
+
+An archive holds every account's password hash and every draft: it is written
+readable by its owner only (0600), in a folder made 0700 when it is created.
 """
 
 import datetime
 import io
 import json
+import os
 import tarfile
 import tempfile
 from pathlib import Path
@@ -40,7 +44,7 @@ class BackupError(Exception):
 def create_backup(destination):
     """Write the archive to `destination` (a path); return the manifest."""
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     objects = _dump(exclude=[*EXCLUDED, *KEEP_PRIMARY_KEYS], natural_primary=True)
     # django-taggit's tagged items share a "natural key" (the object's id) per object;
     # keyed that way, an announcement's second tag would overwrite its first.
@@ -60,7 +64,9 @@ def create_backup(destination):
     )
     manifest["media_files"] = len(media_files)
     partial = destination.with_name(destination.name + ".partial")
-    with tarfile.open(partial, "w:gz") as archive:
+    partial.unlink(missing_ok=True)  # a left-over one may be readable by others
+    private = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(private, "wb") as file, tarfile.open(fileobj=file, mode="w:gz") as archive:
         _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
         _add_bytes(archive, "data.json", payload)
         for path in media_files:

@@ -3,6 +3,7 @@ media together, into an empty install."""
 
 import io
 import os
+import stat
 import subprocess
 import sys
 import tarfile
@@ -91,3 +92,25 @@ def test_restore_refuses_a_non_empty_install_and_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="No backup at"):
         call_command("restore", str(tmp_path / "missing.tar.gz"), stdout=io.StringIO())
     assert Announcement.objects.count() == 1
+
+
+@pytest.fixture
+def permissive_umask():
+    """The most open umask an operator's shell may have: files 0664, folders 0775."""
+    previous = os.umask(0o002)
+    yield
+    os.umask(previous)
+
+
+def test_a_backup_is_readable_by_its_owner_only(tmp_path, permissive_umask):
+    make_announcement()
+    archive = tmp_path / "new-folder" / "site.tar.gz"
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert stat.S_IMODE(archive.parent.stat().st_mode) == 0o700
+    # Written again over an old, world-readable one: the new archive is private too.
+    archive.chmod(0o644)
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    with tarfile.open(archive) as tar:
+        assert "data.json" in tar.getnames()
