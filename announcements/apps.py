@@ -7,6 +7,11 @@ class AnnouncementsConfig(AppConfig):
     verbose_name = _("Announcements")
 
     def ready(self):
+        from django.core import checks
+
         from . import signals
+        from .websub import hub_address_check
 
         signals.connect()
+        # A WebSub hub that is not https (nor on this machine) is refused.
+        checks.register(hub_address_check)

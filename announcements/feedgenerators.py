@@ -14,13 +14,20 @@ Feed-level extra keyword arguments understood by every format:
   is_archive    True for an archive document (RFC 5005 fh:archive)
 Item extra keyword arguments: content (absolute-URL HTML), summary_text (plain
 text), image (absolute URL of the picture or None).
+
+Every string a feed writes (titles, descriptions, content, categories, author
+names, links, in the feed and in each item) is stripped of the characters XML
+1.0 forbids (``xml_text``): an editor's pasted control character never makes a
+feed fail or a reader refuse it, whatever is stored.
 """
 
 import datetime
 import json
+import re
 
 from django.utils.feedgenerator import (
     Atom1Feed,
+    Enclosure,
     Rss201rev2Feed,
     SyndicationFeed,
     rfc3339_date,
@@ -30,6 +37,38 @@ HISTORY_NS = "http://purl.org/syndication/history/1.0"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+# What XML 1.0 forbids (https://www.w3.org/TR/xml/#charsets): the C0 control
+# characters but tab, line feed and carriage return; surrogates; U+FFFE, U+FFFF.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value):
+    """`value` with every string in it (in lists, tuples, dicts, enclosures) fit for XML."""
+    if isinstance(value, str):
+        return NOT_XML.sub("", value)
+    if isinstance(value, dict):
+        return {key: xml_text(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(xml_text(item) for item in value)
+    if isinstance(value, Enclosure):
+        return Enclosure(xml_text(value.url), xml_text(value.length), xml_text(value.mime_type))
+    return value
+
+
+class XmlTextMixin:
+    """Every string of the feed and of each item is made fit for XML as it is added.
+
+    JSON could carry any character, but a JSON Feed reader shows the same text
+    as an RSS one: the three formats say the same thing.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = xml_text(self.feed)
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = xml_text(self.items[-1])
 
 
 class DeterministicDateMixin:
@@ -42,7 +81,7 @@ class DeterministicDateMixin:
         return EPOCH
 
 
-class ContentRssFeed(DeterministicDateMixin, Rss201rev2Feed):
+class ContentRssFeed(XmlTextMixin, DeterministicDateMixin, Rss201rev2Feed):
     """RSS 2.0 with content:encoded, an image, atom:link hub and archive links."""
 
     def rss_attributes(self):
@@ -72,7 +111,7 @@ class ContentRssFeed(DeterministicDateMixin, Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
 
 
-class ContentAtomFeed(DeterministicDateMixin, Atom1Feed):
+class ContentAtomFeed(XmlTextMixin, DeterministicDateMixin, Atom1Feed):
     """Atom 1.0 with HTML content, icon, logo, hub and archive links."""
 
     def root_attributes(self):
@@ -107,7 +146,7 @@ class ContentAtomFeed(DeterministicDateMixin, Atom1Feed):
             handler.addQuickElement("content", item["content"], {"type": "html"})
 
 
-class JsonFeed(DeterministicDateMixin, SyndicationFeed):
+class JsonFeed(XmlTextMixin, DeterministicDateMixin, SyndicationFeed):
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
 
     content_type = "application/feed+json; charset=utf-8"

@@ -7,16 +7,23 @@ retried with a growing pause. A scope (all news, a tag, a member) counts as
 announced only when the hub accepted every one of its topics; then its
 fingerprint is stored in `FeedState`, so `manage.py ping_hubs` does not ping it
 again, and does retry whatever a failed or interrupted ping left behind.
+
+The hub must be https (a plain-http hub only on this machine: 127.0.0.1, ::1,
+localhost, as in the tests); any other hub is refused, by the system checks and,
+with an error in the log, at send time. A ping never follows a redirect: a hub
+answering 3xx has not accepted it, and nothing is sent where it points.
 """
 
+import ipaddress
 import logging
 import threading
 import time
 from urllib.error import URLError
 from urllib.parse import urlencode, urlsplit
-from urllib.request import Request, urlopen
+from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from django.conf import settings
+from django.core import checks
 from django.db import connection
 from django.utils import timezone
 
@@ -28,11 +35,54 @@ logger = logging.getLogger(__name__)
 _threads = []
 
 
+def hub_problem(hub):
+    """Why this hub address is refused, or "" when pings may go to it."""
+    try:
+        parts = urlsplit(hub or "")
+        scheme, hostname = parts.scheme, parts.hostname
+    except ValueError:  # e.g. "https://[not-an-address"
+        scheme = hostname = None
+    if scheme == "https" and hostname:
+        return ""
+    if scheme == "http" and _is_loopback(hostname):
+        return ""
+    return (
+        f"WEBSUB_HUB_URL {hub!r} is not an https URL (plain http is allowed only "
+        "for a hub on this machine: 127.0.0.1, ::1 or localhost)."
+    )
+
+
+def _is_loopback(hostname):
+    if hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname or "").is_loopback
+    except ValueError:
+        return False
+
+
+def hub_address_check(app_configs=None, **kwargs):
+    """The system check (registered in announcements/apps.py): an unsafe hub stops the site."""
+    problem = hub_url() and hub_problem(hub_url())
+    return [checks.Error(problem, id="announcements.E001")] if problem else []
+
+
+class _RefuseRedirects(HTTPRedirectHandler):
+    """A redirect is answered as it came: an HTTP error, nothing sent where it points."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = build_opener(_RefuseRedirects)
+
+
 def ping_hub(topic, *, hub=None, timeout=None, retries=None, pause=None):
     """POST one publish ping; True when the hub answered 2xx within the retries."""
     hub = hub or hub_url()
-    if not hub or urlsplit(hub).scheme not in {"http", "https"}:
-        logger.error("WEBSUB_HUB_URL %r is not an http(s) URL; not pinging.", hub)
+    problem = hub_problem(hub)
+    if problem:
+        logger.error("%s Not pinging.", problem)
         return False
     timeout = settings.WEBSUB_TIMEOUT if timeout is None else timeout
     retries = settings.WEBSUB_RETRIES if retries is None else retries
@@ -49,7 +99,7 @@ def ping_hub(topic, *, hub=None, timeout=None, retries=None, pause=None):
             },
         )
         try:
-            with urlopen(request, timeout=timeout) as response:  # noqa: S310
+            with _opener.open(request, timeout=timeout) as response:
                 if 200 <= response.status < 300:
                     logger.info("WebSub hub accepted %s", topic)
                     return True

@@ -7,18 +7,39 @@ The archive is a .tar.gz holding
 
 It is independent of the database engine: a SQLite backup restores into
 PostgreSQL and back. Restoring needs an empty install (migrated, no content).
+
+A restore trusts nothing in the archive: a path out of the folder, a link, a
+file that is not a tar or is cut short is refused with a BackupError before
+anything is restored; stored HTML is rendered again from the Markdown
+(render_markdown); and only media files that a restored row refers to, and
+that pass the site's picture checks, are written.
+
+An archive holds every account's password hash and every draft: it is written
+readable by its owner only (0600), in a folder made 0700 when it is created.
 """
 
+import contextlib
 import datetime
 import io
 import json
+import os
 import tarfile
 import tempfile
-from pathlib import Path
+import zlib
+from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
+from django.core.management import CommandError, call_command
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, transaction
+from PIL import Image
+
+from .caching import content_version
+from .pictures.images import validate_image
+from .pictures.renditions import file_names as rendition_names
+from .rendering import render_markdown
 
 FORMAT_VERSION = 1
 # Rebuilt by migrations or transient: never copied.
@@ -31,6 +52,32 @@ EXCLUDED = [
 ]
 KEEP_PRIMARY_KEYS = ["taggit.taggeditem"]
 CONTENT_MODELS = ["announcements.Announcement", "members.Member", "auth.User", "taggit.Tag"]
+# Stored HTML is never taken from an archive: it is rendered again from its Markdown.
+RENDERED_FIELDS = {
+    "announcements.Announcement": ("body", "body_html"),
+    "announcements.AnnouncementTranslation": ("body", "body_html"),
+    "members.Member": ("description", "description_html"),
+    "members.MemberTranslation": ("description", "description_html"),
+}
+# The media a row refers to: its picture, and the files its renditions describe.
+PICTURE_FIELDS = {
+    "announcements.Announcement": ("picture", "picture_renditions"),
+    "members.Member": ("logo", "logo_renditions"),
+}
+# A restored file's name must say the format its content is.
+PICTURE_SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF"}
+# What loading hostile data can raise (loaddata adds the fixture's name to the message).
+LOAD_ERRORS = (
+    CommandError,
+    DeserializationError,
+    DatabaseError,
+    ValidationError,
+    ObjectDoesNotExist,
+    FieldDoesNotExist,
+    LookupError,
+    ValueError,
+    TypeError,
+)
 
 
 class BackupError(Exception):
@@ -40,7 +87,7 @@ class BackupError(Exception):
 def create_backup(destination):
     """Write the archive to `destination` (a path); return the manifest."""
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     objects = _dump(exclude=[*EXCLUDED, *KEEP_PRIMARY_KEYS], natural_primary=True)
     # django-taggit's tagged items share a "natural key" (the object's id) per object;
     # keyed that way, an announcement's second tag would overwrite its first.
@@ -60,7 +107,9 @@ def create_backup(destination):
     )
     manifest["media_files"] = len(media_files)
     partial = destination.with_name(destination.name + ".partial")
-    with tarfile.open(partial, "w:gz") as archive:
+    partial.unlink(missing_ok=True)  # a left-over one may be readable by others
+    private = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(private, "wb") as file, tarfile.open(fileobj=file, mode="w:gz") as archive:
         _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
         _add_bytes(archive, "data.json", payload)
         for path in media_files:
@@ -70,7 +119,14 @@ def create_backup(destination):
 
 
 def restore_backup(source, *, allow_non_empty=False):
-    """Load the archive into this (migrated, empty) install; return the manifest."""
+    """Load the archive into this (migrated, empty) install; return what was restored.
+
+    Nothing in the archive is trusted. Every member is checked before anything
+    is restored (no path out of the folder, no link, no special file); the data
+    is loaded in one transaction; the stored HTML is rendered again from the
+    Markdown; and only pictures that a restored row refers to are written.
+    The result: {"created", "objects": {model: count}, "media_files", "skipped"}.
+    """
     source = Path(source)
     if not source.is_file():
         raise BackupError(f"No backup at {source}.")
@@ -82,24 +138,175 @@ def restore_backup(source, *, allow_non_empty=False):
                 + ", ".join(occupied)
                 + "). Restore into an empty database, or pass --force to merge."
             )
-    with tarfile.open(source, "r:gz") as archive, tempfile.TemporaryDirectory() as folder:
-        # The "data" filter refuses absolute paths, "..", links out of the folder, devices.
-        archive.extractall(folder, filter="data")
-        folder = Path(folder)
-        manifest = json.loads((folder / "manifest.json").read_text())
-        if manifest.get("format") != FORMAT_VERSION:
-            raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
-        # One transaction; natural keys map users, groups and content types.
-        call_command("loaddata", str(folder / "data.json"), verbosity=0)
-        media_source = folder / "media"
-        if media_source.exists():
-            media_root = Path(settings.MEDIA_ROOT)
-            for path in media_source.rglob("*"):
-                if path.is_file():
-                    target = media_root / path.relative_to(media_source)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(path.read_bytes())
-    return manifest
+    with _open_archive(source) as archive:
+        members = _checked_members(archive, source)
+        manifest = _read_json(archive, members, "manifest.json", source)
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
+            found = manifest.get("format") if isinstance(manifest, dict) else None
+            raise BackupError(
+                f"{source}: manifest.json says format {found!r}; this site reads format "
+                f"{FORMAT_VERSION}. Nothing was restored."
+            )
+        objects = _read_json(archive, members, "data.json", source)
+        if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
+            raise BackupError(
+                f"{source}: data.json is not a list of objects. Nothing was restored."
+            )
+        with transaction.atomic():
+            _load(objects, source)
+            _render_again()
+            written, skipped = _restore_media(archive, members, _referenced_media(), source)
+    content_version.bump()  # rows were written without signals
+    return {
+        "created": str(manifest.get("created", "an unknown date")),
+        "objects": _count(objects),
+        "media_files": len(written),
+        "skipped": skipped,
+    }
+
+
+def _open_archive(source):
+    """The archive, open for reading (the caller closes it), or BackupError."""
+    try:
+        return tarfile.open(source, "r:gz")  # noqa: SIM115 - the caller's `with` closes it
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
+        raise BackupError(
+            f"{source} is not a backup archive (a .tar.gz written by `manage.py backup`): "
+            f"{error}. Nothing was restored."
+        ) from None
+
+
+def _damaged(source, error):
+    return BackupError(
+        f"{source} is damaged (cut short, or not a backup archive): {error}. Nothing was restored."
+    )
+
+
+def _checked_members(archive, source):
+    """{name: member} of the archive's files, or BackupError if any member is unsafe."""
+    try:
+        found = archive.getmembers()
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
+        raise _damaged(source, error) from None
+    members = {}
+    for member in found:
+        path = PurePosixPath(member.name)
+        if path.is_absolute() or ".." in path.parts or "\\" in member.name:
+            raise BackupError(
+                f"{source} holds {member.name!r}, a path outside the archive's folder: "
+                "not a backup this site wrote. Nothing was restored."
+            )
+        if member.isdir():
+            continue
+        if not member.isfile():
+            raise BackupError(
+                f"{source} holds {member.name!r}, a link or special file, which backups "
+                "never contain. Nothing was restored."
+            )
+        members[path.as_posix()] = member
+    return members
+
+
+def _read(archive, member, source):
+    try:
+        with archive.extractfile(member) as file:
+            return file.read()
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
+        raise _damaged(source, error) from None
+
+
+def _read_json(archive, members, name, source):
+    if name not in members:
+        raise BackupError(f"{source} has no {name}: not a backup archive. Nothing was restored.")
+    try:
+        return json.loads(_read(archive, members[name], source))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise BackupError(
+            f"{source}: {name} is not valid JSON ({error}). Nothing was restored."
+        ) from None
+
+
+def _load(objects, source):
+    if not objects:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        fixture = Path(folder) / "data.json"
+        fixture.write_text(json.dumps(objects))
+        try:
+            call_command("loaddata", str(fixture), verbosity=0)
+        except LOAD_ERRORS as error:
+            reason = str(error).replace(str(fixture), "data.json")
+            raise BackupError(
+                f"{source}: data.json cannot be loaded ({reason}). Nothing was restored."
+            ) from None
+
+
+def _render_again():
+    """Every stored HTML field, rendered from its Markdown by the site's own renderer."""
+    for label, (markdown_field, html_field) in RENDERED_FIELDS.items():
+        model = apps.get_model(label)
+        changed = []
+        for row in model.objects.only("pk", markdown_field, html_field).iterator():
+            html = render_markdown(getattr(row, markdown_field))
+            if getattr(row, html_field) != html:
+                setattr(row, html_field, html)
+                changed.append(row)
+        model.objects.bulk_update(changed, [html_field], batch_size=500)
+
+
+def _referenced_media():
+    """The storage names of every file a restored row refers to."""
+    names = set()
+    for label, (file_field, renditions_field) in PICTURE_FIELDS.items():
+        rows = apps.get_model(label).objects.values_list(file_field, renditions_field)
+        for name, renditions in rows.iterator():
+            if name:
+                names.add(name)
+            # A description that is not one names nothing to restore.
+            with contextlib.suppress(AttributeError, KeyError, TypeError):
+                names.update(rendition_names(renditions))
+    return names
+
+
+def _restore_media(archive, members, wanted, source):
+    """Write the archive's media files that are wanted and are pictures.
+
+    Returns (names written, ["name (why it was skipped)"]).
+    """
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    # A stored original is re-encoded (a GIF becomes a PNG): it may outgrow its upload.
+    size_limit = 4 * settings.IMAGE_MAX_BYTES
+    written, skipped = [], []
+    for arcname, member in members.items():
+        name = arcname.removeprefix("media/")
+        if name == arcname:
+            continue
+        if name not in wanted:
+            skipped.append(f"{name} (no restored row refers to it)")
+            continue
+        data = _read(archive, member, source) if member.size <= size_limit else b""
+        if not _is_picture(name, data):
+            skipped.append(f"{name} (not a picture)")
+            continue
+        target = (media_root / name).resolve()
+        if not target.is_relative_to(media_root):
+            skipped.append(f"{name} (outside the media folder)")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(name)
+    return written, skipped
+
+
+def _is_picture(name, data):
+    """The site's upload checks pass, and the name says the format the content is."""
+    try:
+        validate_image(io.BytesIO(data))
+        with Image.open(io.BytesIO(data)) as image:
+            found = image.format
+    except (ValidationError, OSError):
+        return False
+    return PICTURE_SUFFIXES.get(PurePosixPath(name).suffix.lower()) == found
 
 
 def _dump(*labels, exclude=(), natural_primary):
@@ -125,5 +332,6 @@ def _add_bytes(archive, name, data):
 def _count(objects):
     counts = {}
     for obj in objects:
-        counts[obj["model"]] = counts.get(obj["model"], 0) + 1
+        model = str(obj.get("model"))
+        counts[model] = counts.get(model, 0) + 1
     return counts

@@ -1,19 +1,26 @@
-"""Site-wide middleware: request logs, Permissions-Policy, database outages, moved addresses."""
+"""Site-wide middleware: request logs, off-site redirects, Permissions-Policy,
+database outages, moved addresses."""
 
+import contextlib
 import logging
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.defaults import page_not_found
 
 from .models import SlugRedirect
 from .security import client_ip
 from .views import database_unavailable
 
 request_log = logging.getLogger("dpga.requests")
+redirect_log = logging.getLogger("dpga.redirects")
 
 # Query parameters whose values never reach a log line.
 SENSITIVE_PARAMETERS = ("pass", "secret", "token", "csrf", "session", "key", "auth", "signature")
@@ -71,6 +78,38 @@ class RequestLogMiddleware:
                 },
             )
         return response
+
+
+class OffSiteRedirectMiddleware:
+    """No address of the site sends a browser to another site.
+
+    A redirect built from what a request says (its path, a ``next`` parameter)
+    could point anywhere: "//evil.example/" is another site for a browser. The
+    code that builds redirects keeps them local; this is the backstop for any
+    that does not. A redirect whose Location is not this site (a path, or this
+    host or SITE_URL's) is answered 404, as the address would be without it,
+    and logged as an error so the code that built it gets fixed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        location = response.get("Location") if 300 <= response.status_code < 400 else None
+        if location is None or self.stays_here(request, location):
+            return response
+        redirect_log.error(
+            "refused a redirect off the site",
+            extra={"event": "off_site_redirect", "path": request.path[:1000]},
+        )
+        return page_not_found(request, Http404())
+
+    def stays_here(self, request, location):
+        hosts = {urlsplit(settings.SITE_URL).netloc}
+        with contextlib.suppress(DisallowedHost):
+            hosts.add(request.get_host())
+        return url_has_allowed_host_and_scheme(location, allowed_hosts=hosts)
 
 
 class PermissionsPolicyMiddleware:

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "dpga.middleware.RequestLogMiddleware",
+    # No redirect, whatever builds it, sends a browser to another site.
+    "dpga.middleware.OffSiteRedirectMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dpga.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,7 +1,9 @@
-"""`make backup` / `make restore`: database and media together, into an empty install."""
+"""`manage.py backup` / `restore` (what `make backup` / `make restore` run): database and
+media together, into an empty install."""
 
 import io
 import os
+import stat
 import subprocess
 import sys
 import tarfile
@@ -52,14 +54,8 @@ def test_backup_restores_into_an_empty_install(tmp_path, media_root):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
         "DJANGO_MEDIA_ROOT": str(tmp_path / "fresh-media"),
     }
-    result = run(
-        "make",
-        "-s",
-        "restore",
-        f"ARCHIVE={archive}",
-        f"BIN={Path(sys.executable).parent}",
-        env_extra=fresh,
-    )
+    # What `make restore` runs (make itself would first pip-install into the venv).
+    result = run(sys.executable, "manage.py", "restore", str(archive), env_extra=fresh)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Restored" in result.stdout
     check = (
@@ -96,3 +92,25 @@ def test_restore_refuses_a_non_empty_install_and_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="No backup at"):
         call_command("restore", str(tmp_path / "missing.tar.gz"), stdout=io.StringIO())
     assert Announcement.objects.count() == 1
+
+
+@pytest.fixture
+def permissive_umask():
+    """The most open umask an operator's shell may have: files 0664, folders 0775."""
+    previous = os.umask(0o002)
+    yield
+    os.umask(previous)
+
+
+def test_a_backup_is_readable_by_its_owner_only(tmp_path, permissive_umask):
+    make_announcement()
+    archive = tmp_path / "new-folder" / "site.tar.gz"
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert stat.S_IMODE(archive.parent.stat().st_mode) == 0o700
+    # Written again over an old, world-readable one: the new archive is private too.
+    archive.chmod(0o644)
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    with tarfile.open(archive) as tar:
+        assert "data.json" in tar.getnames()

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +29,8 @@ class Hub:
     def __init__(self):
         self.pings = []
         self.statuses = []  # answers to give, in order; then 204
+        self.location = None  # a Location header to send with every answer
+        self.visits = []  # requests other than publish pings (a followed redirect)
         self.delay = 0
         self.gate = None  # an Event the hub waits for before answering
         self.received = threading.Event()
@@ -52,10 +55,18 @@ class Hub:
                 status = hub.statuses.pop(0) if hub.statuses else 204
                 try:
                     self.send_response(status)
+                    if hub.location:
+                        self.send_header("Location", hub.location)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                 except OSError:
                     pass  # the publisher gave up waiting
+
+            def do_GET(self):
+                hub.visits.append(self.path)
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def log_message(self, *args):
                 pass
@@ -68,21 +79,37 @@ class Hub:
         return {ping["url"] for ping in self.pings}
 
 
-@pytest.fixture
-def hub(settings):
-    hub = Hub()
+def serve(hub):
     thread = threading.Thread(target=hub.server.serve_forever, daemon=True)
     thread.start()
+    return hub
+
+
+def stop(hub):
+    if hub.gate is not None:
+        hub.gate.set()
+    hub.server.shutdown()
+    hub.server.server_close()
+
+
+@pytest.fixture
+def hub(settings):
+    hub = serve(Hub())
     settings.WEBSUB_HUB_URL = hub.url
     settings.WEBSUB_BACKGROUND = False
     settings.WEBSUB_TIMEOUT = 2
     settings.WEBSUB_RETRY_PAUSE = 0
     settings.SITE_URL = SITE
     yield hub
-    if hub.gate is not None:
-        hub.gate.set()
-    hub.server.shutdown()
-    hub.server.server_close()
+    stop(hub)
+
+
+@pytest.fixture
+def elsewhere():
+    """Another server, where a hub's redirect would send a publisher."""
+    elsewhere = serve(Hub())
+    yield elsewhere
+    stop(elsewhere)
 
 
 def feed_topics(*paths):
@@ -268,3 +295,60 @@ def test_the_editor_never_waits_for_the_hub(hub, settings):
     wait_for_pings()
     assert hub.topics() == feed_topics("news/")
     assert FeedState.objects.get(key="news").announced_at <= timezone.now()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_hub_that_redirects_is_not_followed_and_the_ping_counts_as_failed(
+    db, hub, elsewhere, status, caplog, django_capture_on_commit_callbacks
+):
+    hub.statuses = [status] * 18  # every try of both runs below
+    hub.location = elsewhere.url + "collect"
+    with (
+        caplog.at_level(logging.WARNING, logger="announcements.websub"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        make_announcement()
+    assert elsewhere.pings == [] and elsewhere.visits == []
+    assert not FeedState.objects.filter(key="news", announced_at__isnull=False).exists()
+    assert any(f"HTTP Error {status}" in r.getMessage() for r in caplog.records)
+    hub.pings.clear()
+    with pytest.raises(CommandError, match="news"):
+        call_command("ping_hubs")  # the next run tries again, and fails again
+    assert elsewhere.pings == [] and elsewhere.visits == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://hub.example/",
+        "http://10.0.0.8/hub",
+        "ftp://hub.example/",
+        "http://localhost.example/",
+    ],
+)
+def test_a_hub_that_is_not_https_is_refused_with_an_error(
+    db, settings, address, caplog, django_capture_on_commit_callbacks
+):
+    settings.WEBSUB_HUB_URL = address
+    settings.WEBSUB_BACKGROUND = False
+    settings.WEBSUB_RETRY_PAUSE = 0
+    with (
+        caplog.at_level(logging.WARNING, logger="announcements.websub"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        make_announcement()
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors and all("is not an https URL" in m for m in errors)
+    assert not any("attempt" in r.getMessage() for r in caplog.records)  # nothing was sent
+    assert not FeedState.objects.filter(announced_at__isnull=False).exists()
+    with pytest.raises(SystemCheckError, match="WEBSUB_HUB_URL"):
+        call_command("check")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["https://hub.example/", "http://127.0.0.1:8080/", "http://[::1]/", "http://localhost/"],
+)
+def test_an_https_hub_or_one_on_this_machine_passes_the_checks(settings, address):
+    settings.WEBSUB_HUB_URL = address
+    call_command("check")

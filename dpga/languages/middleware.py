@@ -10,7 +10,13 @@ who chose a language with the switcher (a cookie), or whose browser prefers
 one of the other five (Accept-Language) and has not chosen, is redirected to
 the same page in that language. Feed readers and other clients that do not
 ask for HTML are never redirected: a feed's address is its language.
+
+Every address this module redirects to is a path on this site (``local_path``):
+"/en//evil.example/" leads to "/evil.example/", never to "//evil.example/",
+which a browser would read as another site.
 """
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
@@ -30,6 +36,14 @@ from django.views.decorators.http import require_safe
 from .translations import language_codes
 
 
+def local_path(address):
+    """The address as a path on this site: one leading "/", never "//" or "/\\".
+
+    A browser reads "//host/page" (and "/\\host/page") as a page of another site.
+    """
+    return "/" + address.lstrip("/\\")
+
+
 class PreferredLanguageMiddleware:
     """Send a browser from an English page to the language it chose or prefers.
 
@@ -46,12 +60,13 @@ class PreferredLanguageMiddleware:
         english_prefix = f"/{settings.LANGUAGE_CODE}/"
         if request.path_info.startswith(english_prefix):
             # /en/news/ is a natural guess (hreflang says "en"): English has no prefix.
-            path = request.get_full_path()[len(english_prefix) - 1 :]
-            return HttpResponsePermanentRedirect(path)
+            path = request.get_full_path()[len(english_prefix) :]
+            return HttpResponsePermanentRedirect(local_path(path))
         if get_language_from_path(request.path_info):
             return self.get_response(request)
         preferred = get_language_from_request(request)  # the cookie, else Accept-Language
-        here = request.get_full_path()
+        # "//host/news/" is this site's path, not an address on "host".
+        here = local_path(request.get_full_path())
         other = next(code for code in language_codes() if code != settings.LANGUAGE_CODE)
         if translate_url(here, other) == here:
             # Not a page of the public site: the same address in every language.
@@ -84,6 +99,8 @@ def choose_language(request, code):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = "/"
+    elif not urlsplit(target).netloc:
+        target = local_path(target)
     # An address is read in its own language (its prefix), then put in the chosen one.
     with override(get_language_from_path(target) or settings.LANGUAGE_CODE):
         target = translate_url(target, code)
