@@ -20,7 +20,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from .feeds import hub_url, scope_fingerprint, scope_topics
+from .feed_scopes import scope_fingerprint, scope_topics
+from .feeds import hub_url
 from .models import FeedState
 
 logger = logging.getLogger(__name__)
