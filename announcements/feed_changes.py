@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from dpga.caching import content_version
 
-from .feeds import scope_keys_for
+from .feed_scopes import scope_keys_for
 from .models import Announcement, FeedState
 
 _pending = threading.local()

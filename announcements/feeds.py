@@ -1,34 +1,21 @@
 """RSS 2.0, Atom 1.0 and JSON Feed 1.1: all news, one tag, one member.
 
 Built on Django's syndication framework (generators in feedgenerators.py).
-
-Each feed *document* (a subscription document, or one RFC 5005 archive page
-``?page=N``) is chosen by ``FeedDocument`` from a few small queries, and its
-validators come from exactly what the document shows:
-
-* a strong ``ETag``: a hash of the format, language, host, the feed object's
-  rendered fields and the (id, updated, published) of the items shown, plus the
-  feed's last recorded change (``FeedState``, which catches removals and tag
-  changes); so an edit under another tag leaves this feed's ETag alone;
-* ``Last-Modified``: the newest change among those.
-
-``feed_view`` answers ``304`` from them before anything is rendered.
-
-Archives (RFC 5005, section 4): items are numbered oldest first and cut into
-pages of ``ARCHIVE_PAGE_SIZE``; only complete pages are archives, so an archive
-page never changes when news is published. The subscription document holds the
-newest ``FEED_SIZE`` items and links ``prev-archive`` (and ``next``, for
-readers that know paged feeds) to the newest archive page.
+``feed_view`` finds the feed's object and its ``FeedDocument``
+(feed_documents.py: which items, and the validators) from a few small queries,
+and answers ``304`` from the validators before anything is rendered; an
+unknown tag or member, a tag with no published news, or an archive page out
+of range is a 404. Items carry the full body with every link made absolute.
+``feed_links()`` gives the ``<link rel="alternate">`` data of a feed in each
+format, for every page; the WebSub scopes of these feeds are in feed_scopes.py.
 """
 
-import hashlib
 import html
 import re
 from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Max, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
@@ -42,14 +29,10 @@ from taggit.models import Tag
 
 from members.models import Member
 
-from . import reading
+from .feed_documents import FeedDocument, parse_page
 from .feedgenerators import FEED_TYPES
-from .models import Announcement, FeedState
+from .models import Announcement
 
-FEED_SIZE = 20
-ARCHIVE_PAGE_SIZE = 20  # at most FEED_SIZE, so subscription + archives hold every item
-# Bump when the feed output changes shape, so every ETag changes with it.
-FEED_FORMAT_VERSION = "3"
 # Feed ids are tag: URIs (RFC 4151) under SITE_DOMAIN; never change this year.
 FEED_ID_YEAR = "2025"
 
@@ -85,77 +68,8 @@ def absolutise_urls(html, base_url):
 
 
 def hub_url():
+    """The WebSub hub the feeds advertise with rel="hub", or None."""
     return getattr(settings, "WEBSUB_HUB_URL", "") or None
-
-
-def parse_page(request):
-    """The archive page asked for: None for the subscription document; junk is 404."""
-    value = request.GET.get("page")
-    if value is None:
-        return None
-    if not value.isascii() or not value.isdigit() or len(value) > 9 or int(value) < 1:
-        raise Http404(_("No such archive page."))
-    return int(value)
-
-
-class FeedDocument:
-    """Which published announcements one feed document shows, newest first.
-
-    Two small queries (a count, with the feed's last recorded change when
-    `state_key` names it, and a slice of ids and dates); nothing rendered.
-    """
-
-    def __init__(self, announcements, page=None, state_key=None):
-        self.page = page
-        self.total, self.state_changed_at, self.rows = self.facts(announcements, page, state_key)
-        self.archive_pages = self.total // ARCHIVE_PAGE_SIZE
-        if self.rows is None:
-            raise Http404(_("No such archive page."))
-        self.pks = [pk for pk, _updated, _published in self.rows]
-
-    @staticmethod
-    def facts(announcements, page, state_key):
-        """(total, the feed's recorded change, rows of (pk, updated, published));
-        rows is None for an archive page that does not exist."""
-        published = announcements.published()
-        recorded = FeedState.objects.filter(key=state_key).values("changed_at")[:1]
-        totals = published.aggregate(total=Count("pk"), state_changed_at=Max(Subquery(recorded)))
-        total = totals["total"]
-        # With no published row the aggregate has no row to carry the state on.
-        state_changed_at = totals["state_changed_at"]
-        if not total and state_key is not None:
-            state = FeedState.objects.filter(key=state_key)
-            state_changed_at = state.values_list("changed_at", flat=True).first()
-        if page is not None and page > total // ARCHIVE_PAGE_SIZE:
-            return total, state_changed_at, None
-        fields = ("pk", "updated_at", "publish_at")
-        if page is None:
-            rows = list(published.newest_first().values_list(*fields)[:FEED_SIZE])
-        else:
-            start = (page - 1) * ARCHIVE_PAGE_SIZE
-            oldest_first = published.order_by("publish_at", "pk").values_list(*fields)
-            rows = list(oldest_first[start : start + ARCHIVE_PAGE_SIZE])[::-1]
-        return total, state_changed_at, rows
-
-    @property
-    def newest_change(self):
-        return max((max(updated, published) for _pk, updated, published in self.rows), default=None)
-
-    def fingerprint(self):
-        """What identifies this document's items (format-independent)."""
-        rows = ";".join(
-            f"{pk},{updated.timestamp()},{published.timestamp()}"
-            for pk, updated, published in self.rows
-        )
-        if self.page is None:
-            links = f"archives={self.archive_pages}"
-        else:  # an archive page links on only while a newer archive exists
-            links = f"page={self.page},newest={self.page == self.archive_pages}"
-        return f"{links}|{rows}"
-
-    def items(self):
-        """The announcements, with what a feed item shows, in the document's order."""
-        return reading.feed_items(self.pks)
 
 
 class NewsFeed(Feed):
@@ -202,19 +116,10 @@ class NewsFeed(Feed):
         )
         if self.require_items(self.document):
             raise Http404(_("This feed has no published items."))
-        self.state_changed_at = self.document.state_changed_at
-
-    def content_updated(self):
-        """The feed's own date (Atom updated, RSS lastBuildDate): only from what the ETag covers."""
-        dates = [self.document.newest_change]
-        if self.page is None:
-            dates.append(self.state_changed_at)
-        return max((d for d in dates if d), default=None)
 
     def validators(self):
         """(strong etag, last modified) of this document in this format."""
-        parts = [
-            FEED_FORMAT_VERSION,
+        etag = self.document.etag(
             self.format,
             get_language(),
             self.request.scheme,
@@ -223,22 +128,11 @@ class NewsFeed(Feed):
             hub_url() or "",
             static("img/feed-icon.png"),
             self.object_version(self.obj),
-            self.document.fingerprint(),
-        ]
-        if self.page is None:
-            # The feed's last recorded change catches what the rows cannot show
-            # (an item retagged in place). Archive pages leave it out so that
-            # they stay the same while news is published; their rows suffice.
-            parts.append(self.state_changed_at.timestamp() if self.state_changed_at else "")
-        etag = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:40]
-        # Last-Modified errs late, never early: it also counts the feed's last
-        # recorded change (an item leaving an archive page) and the object's edits.
-        candidates = [self.content_updated(), self.state_changed_at]
-        candidates += self.extra_change_times(self.obj)
-        last_modified = max((d for d in candidates if d), default=None)
-        return etag, last_modified
+        )
+        return etag, self.document.last_modified(*self.extra_change_times(self.obj))
 
     def extra_change_times(self, obj):
+        """When the object itself last changed, for Last-Modified."""
         return []
 
     def __call__(self, request, *args, **kwargs):
@@ -285,7 +179,7 @@ class NewsFeed(Feed):
     def feed_extra_kwargs(self, obj):
         icon = self.request.build_absolute_uri(static("img/feed-icon.png"))
         return {
-            "updated": self.content_updated(),
+            "updated": self.document.updated,
             "icon": icon,
             "logo": self.request.build_absolute_uri(static("img/feed-logo.png")),
             "hub_url": hub_url(),
@@ -442,79 +336,9 @@ def feed_view(feed_class):
         response.headers["Access-Control-Allow-Origin"] = "*"
         return response
 
-    view.feed_class = feed_class
     return view
 
 
 news_feed = feed_view(NewsFeed)
 tag_feed = feed_view(TagFeed)
 member_feed = feed_view(MemberFeed)
-
-
-# Scopes: what the WebSub pings and ping_hubs work on -------------------------
-def scope_feed(key):
-    """(feed class, object) for a FeedState key, or None if the object is gone."""
-    kind, _sep, pk = key.partition(":")
-    if kind == "news":
-        return NewsFeed, None
-    if kind == "tag":
-        tag = Tag.objects.filter(pk=pk).first()
-        return (TagFeed, tag) if tag else None
-    if kind == "member":
-        member = Member.objects.listed().filter(pk=pk).first()
-        return (MemberFeed, member) if member else None
-    return None
-
-
-def scope_topics(key, base_url):
-    """The absolute URLs (one per format) of a scope's subscription documents."""
-    found = scope_feed(key)
-    if found is None:
-        return []
-    feed_class, obj = found
-    feed = feed_class()
-    return [
-        urljoin(base_url, reverse(feed.route, kwargs={**feed.route_kwargs(obj), "format": fmt}))
-        for fmt in FEED_FORMATS
-    ]
-
-
-def scope_fingerprint(key):
-    """A format-independent fingerprint of a scope's subscription document.
-
-    None when the feed's object no longer exists (a deleted tag, a member no
-    longer listed): there is no address left to announce.
-    """
-    found = scope_feed(key)
-    if found is None:
-        return None
-    feed_class, obj = found
-    feed = feed_class()
-    document = FeedDocument(feed.announcements(obj))
-    if feed.require_items(document):
-        version = "gone"  # the feed's last item left it: the hub should hear of it too
-    else:
-        version = f"{feed.object_version(obj)}|{document.fingerprint()}"
-    return hashlib.sha256(version.encode()).hexdigest()[:40]
-
-
-def all_scope_keys():
-    """Every feed that exists: all news, tags with published news, listed members."""
-    keys = ["news"]
-    tag_ids = (
-        Tag.objects.filter(
-            pk__in=Announcement.objects.published().values("tags__id").exclude(tags__id=None)
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    keys += [f"tag:{pk}" for pk in tag_ids]
-    keys += [
-        f"member:{pk}" for pk in Member.objects.listed().order_by("pk").values_list("pk", flat=True)
-    ]
-    return keys
-
-
-def scope_keys_for(tag_ids, member_ids):
-    """The scopes an announcement with these tags and members appears in."""
-    return {"news"} | {f"tag:{pk}" for pk in tag_ids} | {f"member:{pk}" for pk in member_ids}

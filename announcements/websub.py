@@ -27,7 +27,8 @@ from django.core import checks
 from django.db import connection
 from django.utils import timezone
 
-from .feeds import hub_url, scope_fingerprint, scope_topics
+from .feed_scopes import scope_fingerprint, scope_topics
+from .feeds import hub_url
 from .models import FeedState
 
 logger = logging.getLogger(__name__)

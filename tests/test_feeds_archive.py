@@ -18,15 +18,15 @@ TOTAL = 2 * ARCHIVE_PAGE_SIZE + 3  # two complete archive pages and three more
 
 
 def test_the_sites_page_sizes_are_sane():
-    from announcements import feeds
+    from announcements import feed_documents
 
-    assert 10 <= feeds.ARCHIVE_PAGE_SIZE <= feeds.FEED_SIZE <= 50
+    assert 10 <= feed_documents.ARCHIVE_PAGE_SIZE <= feed_documents.FEED_SIZE <= 50
 
 
 @pytest.fixture
 def many(monkeypatch):
-    monkeypatch.setattr("announcements.feeds.ARCHIVE_PAGE_SIZE", ARCHIVE_PAGE_SIZE)
-    monkeypatch.setattr("announcements.feeds.FEED_SIZE", FEED_SIZE)
+    monkeypatch.setattr("announcements.feed_documents.ARCHIVE_PAGE_SIZE", ARCHIVE_PAGE_SIZE)
+    monkeypatch.setattr("announcements.feed_documents.FEED_SIZE", FEED_SIZE)
     who = make_member(slug="who")
     start = timezone.now() - datetime.timedelta(days=TOTAL + 1)
     return [

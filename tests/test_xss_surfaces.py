@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from announcements import feeds
+from announcements import feed_documents
 from announcements.models import Announcement
 from members.models import Member
 
@@ -210,7 +210,7 @@ def test_public_pages_run_no_editor_script(staff_client):
 
 def test_feeds_sitemap_and_open_data_carry_no_script(staff_client, monkeypatch):
     client = staff_client
-    monkeypatch.setattr(feeds, "FEED_SIZE", 10_000)
+    monkeypatch.setattr(feed_documents, "FEED_SIZE", 10_000)
     problems = []
     # Feeds in every format: all news (every item), and each tag's and member's.
     for url, kind in _feed_urls("feeds:news"):

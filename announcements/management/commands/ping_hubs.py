@@ -8,7 +8,8 @@ Running it twice in a row pings nothing the second time.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from announcements.feeds import all_scope_keys, hub_url
+from announcements.feed_scopes import all_scope_keys
+from announcements.feeds import hub_url
 from announcements.websub import deliver, plan_announcements
 
 
