@@ -65,6 +65,19 @@ class AnnouncementAdminForm(forms.ModelForm):
             "language", "title", "slug", "summary", "body", "picture", "picture_alt", "tags",
             "members", "status", "publish_at", "featured",
         ]  # fmt: skip
+        help_texts = {
+            "picture": gettext_lazy(
+                "JPEG, PNG, WebP or GIF (kept as a still). Location, camera details and other "
+                "metadata are removed; smaller copies for phones and a share card are made on save."
+            ),
+            "picture_alt": gettext_lazy(
+                "Describe the picture for people who cannot see it. Required with a picture."
+            ),
+            "picture_decorative": gettext_lazy(
+                "Tick only when the picture adds nothing a reader needs: it is then "
+                "skipped by screen readers (empty alt text) and needs no description."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

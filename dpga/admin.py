@@ -68,6 +68,8 @@ class RevisionAdmin(SimpleHistoryAdmin):
             return redirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
         current = obj.history.first()
         previous = record.prev_record
+        # A field is called what the change form calls it.
+        labels = {name: field.label for name, field in self.form.base_fields.items()}
         context = {
             **self.admin_site.each_context(request),
             "title": _("Revision of “%(object)s”") % {"object": obj},
@@ -76,12 +78,13 @@ class RevisionAdmin(SimpleHistoryAdmin):
             "record": record,
             "previous": previous,
             "is_current": current is not None and current.pk == record.pk,
-            "changes_made": compare(model, previous, record, model.REVISION_FIELDS),
+            "changes_made": compare(model, previous, record, model.REVISION_FIELDS, labels),
             "restore_changes": compare(
                 model,
                 current,
                 record,
                 [name for name in model.RESTORE_FIELDS if name in model.REVISION_FIELDS],
+                labels,
             )
             if current
             else [],

@@ -1,3 +1,5 @@
+"""The project's own app: what it connects once every app is loaded."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,9 +10,13 @@ class SiteConfig(AppConfig):
 
     def ready(self):
         from django.core import checks
+        from django.db.models.signals import post_delete
 
         from . import security  # noqa: F401  (connects the login / lock-out log receivers)
         from .checks import static_manifest_for_runserver
+        from .pictures.models import delete_picture_files
 
         # runserver refuses to start with DEBUG off before collectstatic (dpga/checks.py).
         checks.register(static_manifest_for_runserver)
+        # Every picture owner (announcements, members ...): its files go with it.
+        post_delete.connect(delete_picture_files, dispatch_uid="dpga.pictures.files")

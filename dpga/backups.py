@@ -7,6 +7,8 @@ The archive is a .tar.gz holding
 
 It is independent of the database engine: a SQLite backup restores into
 PostgreSQL and back. Restoring needs an empty install (migrated, no content).
+An archive made before a field was renamed still restores: apps register their
+renamed fields (``register_renamed_fields``) and the old names are read as the new.
 """
 
 import datetime
@@ -31,10 +33,29 @@ EXCLUDED = [
 ]
 KEEP_PRIMARY_KEYS = ["taggit.taggeditem"]
 CONTENT_MODELS = ["announcements.Announcement", "members.Member", "auth.User", "taggit.Tag"]
+# {"app_label.modelname": {"old field name": "new field name"}}, filled by the apps.
+RENAMED_FIELDS = {}
 
 
 class BackupError(Exception):
     pass
+
+
+def register_renamed_fields(model_label, renames):
+    """Read the fields of `model_label` ("members.member") named by an older archive under
+    their new names: `renames` maps an old name to the new one."""
+    RENAMED_FIELDS.setdefault(model_label.lower(), {}).update(renames)
+
+
+def rename_old_fields(objects):
+    """The dumped objects with renamed fields under their current names."""
+    for obj in objects:
+        renames = RENAMED_FIELDS.get(obj["model"])
+        if renames:
+            obj["fields"] = {
+                renames.get(name, name): value for name, value in obj["fields"].items()
+            }
+    return objects
 
 
 def create_backup(destination):
@@ -89,8 +110,10 @@ def restore_backup(source, *, allow_non_empty=False):
         manifest = json.loads((folder / "manifest.json").read_text())
         if manifest.get("format") != FORMAT_VERSION:
             raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
+        data = folder / "data.json"
+        data.write_text(json.dumps(rename_old_fields(json.loads(data.read_text()))))
         # One transaction; natural keys map users, groups and content types.
-        call_command("loaddata", str(folder / "data.json"), verbosity=0)
+        call_command("loaddata", str(data), verbosity=0)
         media_source = folder / "media"
         if media_source.exists():
             media_root = Path(settings.MEDIA_ROOT)
