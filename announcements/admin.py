@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
+from dpga.admin import MarkdownPreviewAdmin, ReadOnlyAdminMixin, RevisionAdmin
 from dpga.languages.admin import (
     HasOutOfDateTranslationFilter,
     TranslatedOriginalAdminMixin,
@@ -440,19 +440,17 @@ class AnnouncementAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPre
 
 
 @admin.register(PreviewLink)
-class PreviewLinkAdmin(admin.ModelAdmin):
+class PreviewLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every preview link: made from the announcement's page, where the link is shown;
+    revoked (or deleted) here."""
+
     list_display = ["announcement", "state", "created_by", "created", "expires"]
     list_select_related = ["announcement", "created_by"]
     list_filter = ["revoked_at"]
     readonly_fields = ["announcement", "created_by", "created_at", "expires_at", "revoked_at"]
     fields = readonly_fields
     actions = ["revoke"]
-
-    def has_add_permission(self, request):
-        return False  # made from the announcement's page, where the link is shown
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    still_allowed = ("delete",)
 
     @admin.display(description=gettext_lazy("state"))
     def state(self, obj):
@@ -484,7 +482,9 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Transition)
-class TransitionAdmin(admin.ModelAdmin):
+class TransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every workflow step taken: written by the workflow, never edited."""
+
     list_display = ["announcement", "action", "from_status", "to_status", "by", "when", "comment"]
     list_select_related = ["announcement", "by"]
     list_filter = ["action", "to_status"]
@@ -494,33 +494,17 @@ class TransitionAdmin(admin.ModelAdmin):
     def when(self, obj):
         return zoned(obj.at)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TagMerge)
-class TagMergeAdmin(admin.ModelAdmin):
+class TagMergeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every merge of tags: written by the merge, never edited."""
+
     list_display = ["merged_names", "into_name", "items_moved", "merged_by", "when"]
     list_select_related = ["merged_by"]
 
     @admin.display(description=gettext_lazy("when"), ordering="merged_at")
     def when(self, obj):
         return zoned(obj.merged_at)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MergeTagsForm(forms.Form):
