@@ -10,13 +10,12 @@ class SiteConfig(AppConfig):
 
     def ready(self):
         from django.core import checks
-        from django.db.models.signals import post_delete
 
         from . import security  # noqa: F401  (connects the login / lock-out log receivers)
         from .checks import static_manifest_for_runserver
-        from .pictures.models import delete_picture_files
+        from .pictures.models import connect_file_cleanup
 
         # runserver refuses to start with DEBUG off before collectstatic (dpga/checks.py).
         checks.register(static_manifest_for_runserver)
         # Every picture owner (announcements, members ...): its files go with it.
-        post_delete.connect(delete_picture_files, dispatch_uid="dpga.pictures.files")
+        connect_file_cleanup()

@@ -13,7 +13,9 @@ Announcements and members inherit it. What holds for every subclass:
   described decorative picture and, unless ``PICTURE_ALT_REQUIRED`` is false, an
   undescribed one.
 - Deleting a row deletes its picture and renditions after the commit
-  (``delete_picture_files``, connected once for every subclass by dpga/apps.py).
+  (``delete_picture_files``, connected once for every concrete subclass by
+  ``connect_file_cleanup()``, called by dpga/apps.py; connected per model, so other
+  models keep Django's fast bulk deletes).
 
 Nothing here imports an app.
 """
@@ -22,8 +24,10 @@ import datetime
 import logging
 import posixpath
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 from . import renditions
@@ -139,6 +143,16 @@ class PictureOwner(models.Model):
 
 def delete_picture_files(sender, instance, **kwargs):
     """Deleting a picture owner deletes its picture and renditions (after the commit)."""
-    if isinstance(instance, PictureOwner):
-        names = renditions.file_names(instance.picture_renditions) | {instance.picture.name}
-        renditions.delete_after_commit(instance.picture.storage, names)
+    names = renditions.file_names(instance.picture_renditions) | {instance.picture.name}
+    renditions.delete_after_commit(instance.picture.storage, names)
+
+
+def connect_file_cleanup():
+    """Connect delete_picture_files for every concrete picture owner (once all models are
+    loaded). Their revisions are other models: deleting one keeps the files."""
+    for model in apps.get_models():
+        if issubclass(model, PictureOwner):
+            label = model._meta.label_lower
+            post_delete.connect(
+                delete_picture_files, sender=model, dispatch_uid=f"dpga.pictures.files.{label}"
+            )

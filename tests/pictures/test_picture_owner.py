@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.apps import apps
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.models.signals import post_delete
 
 from announcements.models import Announcement
 from dpga.pictures.models import PictureOwner
@@ -63,6 +65,13 @@ def test_deleting_any_picture_owner_deletes_its_files_once_committed(storage, co
         with committed():
             owner.delete()
     assert all_files(storage) == set()
+
+
+def test_only_picture_owners_wait_for_the_file_clean_up_other_deletes_stay_fast():
+    """A receiver for every model would turn Django's fast bulk deletes off everywhere."""
+    assert post_delete.has_listeners(Announcement) and post_delete.has_listeners(Member)
+    assert not post_delete.has_listeners(Session)
+    assert not post_delete.has_listeners(Member.history.model)
 
 
 def test_deleting_a_revision_keeps_the_files_it_names(storage, committed):
