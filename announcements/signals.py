@@ -1,5 +1,6 @@
 """What saving, deleting or relinking announcements and tags triggers, in one place;
-connected once by AnnouncementsConfig.ready()."""
+connected once by AnnouncementsConfig.ready(). (An announcement's picture files go
+with it as every picture owner's do: dpga.pictures.models.delete_picture_files.)"""
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
@@ -11,7 +12,6 @@ from taggit.utils import edit_string_for_tags
 from dpga.addresses import track_slug_changes
 from dpga.caching import content_version
 from dpga.models import SlugRedirect
-from dpga.pictures import renditions
 
 from . import feed_changes, reading
 from .models import Announcement, AnnouncementTranslation
@@ -38,12 +38,6 @@ def ascii_tag_slug(sender, instance, **kwargs):
         number += 1
         slug = f"{base}-{number}"
     instance.slug = slug
-
-
-def delete_picture_files(sender, instance, **kwargs):
-    """Deleting an announcement deletes its picture, renditions and share card."""
-    names = renditions.file_names(instance.picture_renditions) | {instance.picture.name}
-    renditions.delete_after_commit(instance.picture.storage, names)
 
 
 def published_announcement_deleted(sender, instance, **kwargs):
@@ -77,7 +71,6 @@ def connect():
     content_version.register_next_change(reading.next_scheduled_publish)
 
     pre_save.connect(ascii_tag_slug, sender=Tag, dispatch_uid=f"{uid}.ascii-tag-slug")
-    post_delete.connect(delete_picture_files, sender=Announcement, dispatch_uid=f"{uid}.files")
     post_delete.connect(
         published_announcement_deleted, sender=Announcement, dispatch_uid=f"{uid}.gone"
     )

@@ -76,13 +76,13 @@ class MemberSitemap(SiteSitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Member.objects.listed().only("slug", "name", "updated_at", "logo")
+        return Member.objects.listed().only("slug", "name", "updated_at", "picture")
 
     def lastmod(self, item):
         return item.updated_at
 
     def images(self, item):
-        return [item.logo.url] if item.logo else []
+        return [item.picture.url] if item.picture else []
 
 
 class ListPagesSitemap(SiteSitemap):

@@ -1,4 +1,5 @@
-"""Admin pieces shared by announcements and members: revisions, live preview."""
+"""Admin pieces shared by announcements and members: revisions, live preview, and
+read-only lists of what the site records by itself."""
 
 import re
 
@@ -19,6 +20,24 @@ from .revisions import compare, restore, write_revision
 PREVIEW_MAX_CHARS = 200_000
 EDITOR_MEDIA_JS = ["editorial/admin-editor.js"]
 EDITOR_MEDIA_CSS = {"all": ["editorial/admin-editor.css"]}
+
+
+class ReadOnlyAdminMixin:
+    """For records the site writes by itself (workflow steps, tag merges, preview links,
+    moved addresses): the admin lists and shows them, and refuses adding, changing and
+    deleting, except what ``still_allowed`` names ("add", "change", "delete"), which
+    the user's own permissions then decide."""
+
+    still_allowed = ()
+
+    def has_add_permission(self, request):
+        return "add" in self.still_allowed and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return "change" in self.still_allowed and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return "delete" in self.still_allowed and super().has_delete_permission(request, obj)
 
 
 class RevisionAdmin(SimpleHistoryAdmin):
@@ -68,6 +87,8 @@ class RevisionAdmin(SimpleHistoryAdmin):
             return redirect(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
         current = obj.history.first()
         previous = record.prev_record
+        # A field is called what the change form calls it.
+        labels = {name: field.label for name, field in self.form.base_fields.items()}
         context = {
             **self.admin_site.each_context(request),
             "title": _("Revision of “%(object)s”") % {"object": obj},
@@ -76,12 +97,13 @@ class RevisionAdmin(SimpleHistoryAdmin):
             "record": record,
             "previous": previous,
             "is_current": current is not None and current.pk == record.pk,
-            "changes_made": compare(model, previous, record, model.REVISION_FIELDS),
+            "changes_made": compare(model, previous, record, model.REVISION_FIELDS, labels),
             "restore_changes": compare(
                 model,
                 current,
                 record,
                 [name for name in model.RESTORE_FIELDS if name in model.REVISION_FIELDS],
+                labels,
             )
             if current
             else [],
@@ -140,12 +162,11 @@ class MarkdownPreviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
+class SlugRedirectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["old_slug", "new_slug", "kind", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["old_slug", "new_slug"]
     readonly_fields = ["created_at", "updated_at"]
-
-    def has_add_permission(self, request):
-        # Written automatically when a slug changes, a tag is merged or news is deleted.
-        return False
+    # Written automatically when a slug changes, a tag is merged or news is deleted;
+    # an editor may still correct or remove one.
+    still_allowed = ("change", "delete")

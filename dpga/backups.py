@@ -16,6 +16,9 @@ that pass the site's picture checks, are written.
 
 An archive holds every account's password hash and every draft: it is written
 readable by its owner only (0600), in a folder made 0700 when it is created.
+
+An archive made before a field was renamed still restores: apps register their
+renamed fields (``register_renamed_fields``) and the old names are read as the new.
 """
 
 import contextlib
@@ -62,7 +65,7 @@ RENDERED_FIELDS = {
 # The media a row refers to: its picture, and the files its renditions describe.
 PICTURE_FIELDS = {
     "announcements.Announcement": ("picture", "picture_renditions"),
-    "members.Member": ("logo", "logo_renditions"),
+    "members.Member": ("picture", "picture_renditions"),
 }
 # A restored file's name must say the format its content is.
 PICTURE_SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF"}
@@ -80,8 +83,29 @@ LOAD_ERRORS = (
 )
 
 
+# {"app_label.modelname": {"old field name": "new field name"}}, filled by the apps.
+RENAMED_FIELDS = {}
+
+
 class BackupError(Exception):
     pass
+
+
+def register_renamed_fields(model_label, renames):
+    """Read the fields of `model_label` ("members.member") named by an older archive under
+    their new names: `renames` maps an old name to the new one."""
+    RENAMED_FIELDS.setdefault(model_label.lower(), {}).update(renames)
+
+
+def rename_old_fields(objects):
+    """The dumped objects with renamed fields under their current names."""
+    for obj in objects:
+        renames = RENAMED_FIELDS.get(obj.get("model")) if isinstance(obj, dict) else None
+        if renames and isinstance(obj.get("fields"), dict):
+            obj["fields"] = {
+                renames.get(name, name): value for name, value in obj["fields"].items()
+            }
+    return objects
 
 
 def create_backup(destination):
@@ -153,7 +177,7 @@ def restore_backup(source, *, allow_non_empty=False):
                 f"{source}: data.json is not a list of objects. Nothing was restored."
             )
         with transaction.atomic():
-            _load(objects, source)
+            _load(rename_old_fields(objects), source)
             _render_again()
             written, skipped = _restore_media(archive, members, _referenced_media(), source)
     content_version.bump()  # rows were written without signals

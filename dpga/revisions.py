@@ -120,11 +120,18 @@ def _m2m_ids(model_field, record):
     return [getattr(row, f"{through_field}_id") for row in rows]
 
 
-def compare(model, old_record, new_record, fields):
-    """The fields that differ from `old_record` to `new_record` (None = empty)."""
+def compare(model, old_record, new_record, fields, labels=None):
+    """The fields that differ from `old_record` to `new_record` (None = empty).
+
+    `labels`: what to call a field where its verbose name will not do (the admin
+    form's label: a member's picture is its "logo").
+    """
     changes = []
+    labels = labels or {}
     for name in fields:
-        label = _("tags") if name == "tags" else model._meta.get_field(name).verbose_name
+        label = labels.get(name) or (
+            _("tags") if name == "tags" else model._meta.get_field(name).verbose_name
+        )
         old = display_value(model, old_record, name) if old_record else "—"
         new = display_value(model, new_record, name)
         if old == new:

@@ -139,12 +139,12 @@ def member_share_image(request, member):
             alt=tile.alt,
             type=tile.type,
         )
-    if member.logo:
+    if member.picture:
         return ShareImage(
-            url=absolute(request, member.logo.url),
+            url=absolute(request, member.picture.url),
             width=None,
             height=None,
-            alt=_("Logo of %(name)s") % {"name": member.name},
+            alt=member.default_picture_alt(),
         )
     return site_share_image(request)
 
@@ -205,8 +205,8 @@ def member_ld(request, member):
     }
     if member.short_name and member.short_name != member.name:
         data["alternateName"] = member.short_name
-    if member.logo:
-        data["logo"] = absolute(request, member.logo.url)
+    if member.picture:
+        data["logo"] = absolute(request, member.picture.url)
     if member.website:
         data["sameAs"] = [member.website]
     description = strip_tags(member.description_html).strip()

@@ -1,3 +1,7 @@
+"""The members' admin: the directory with logos, revisions, translations, and the
+"announce a new member" step. A member that news is about cannot be deleted here."""
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -7,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import escape, format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,8 +29,33 @@ from .models import Member, MemberTranslation, member_in_use_message
 ADD_ANNOUNCEMENT = "announcements.add_announcement"
 
 
+class MemberAdminForm(forms.ModelForm):
+    """A member's picture is its logo: the form says "logo"."""
+
+    class Meta:
+        model = Member
+        # The fields this form words; which fields the page shows is MemberAdmin.fieldsets.
+        fields = ["picture", "picture_alt", "picture_decorative"]
+        labels = {
+            "picture": capfirst(gettext_lazy("logo")),
+            "picture_alt": capfirst(gettext_lazy("logo description (alt text)")),
+            "picture_decorative": capfirst(gettext_lazy("decorative logo")),
+        }
+        help_texts = {
+            "picture": gettext_lazy(
+                "JPEG, PNG, WebP or GIF. A transparent logo is shown on a white tile."
+            ),
+            # The admin shows help text as HTML: "<name>" must be text, not an element.
+            "picture_alt": escape(gettext_lazy("Leave empty for “Logo of <name>”.")),
+            "picture_decorative": gettext_lazy(
+                "Tick to have screen readers skip the logo (empty alt text)."
+            ),
+        }
+
+
 @admin.register(Member)
 class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAdmin):
+    form = MemberAdminForm
     change_form_template = "admin/members/member/change_form.html"
     list_display = [
         "logo_thumbnail",
@@ -39,18 +69,10 @@ class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAd
     ]
     list_display_links = ["logo_thumbnail", "name"]
     list_filter = ["category", "is_board_member", HasOutOfDateTranslationFilter]
-    readonly_fields = ["logo_preview", "translations_overview"]
+    readonly_fields = ["picture_preview", "translations_overview"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("translations")
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if "logo_alt" in form.base_fields:
-            # The admin shows help text as HTML: "<name>" must be text, not an element.
-            field = form.base_fields["logo_alt"]
-            field.help_text = escape(field.help_text)
-        return form
 
     search_fields = ["name", "short_name", "country"]
     prepopulated_fields = {"slug": ["name"]}
@@ -64,10 +86,10 @@ class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAd
             gettext_lazy("Profile"),
             {
                 "fields": [
-                    "logo",
-                    "logo_alt",
-                    "logo_decorative",
-                    "logo_preview",
+                    "picture",
+                    "picture_alt",
+                    "picture_decorative",
+                    "picture_preview",
                     "website",
                     "country",
                     "language",
@@ -175,8 +197,8 @@ class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAd
         return TemplateResponse(request, "admin/members/member/announce.html", context)
 
     @admin.display(description=gettext_lazy("as served"))
-    def logo_preview(self, obj):
-        return picture_summary(obj.logo_large, obj.logo_renditions)
+    def picture_preview(self, obj):
+        return picture_summary(obj.logo_large, obj.picture_renditions)
 
 
 @admin.register(MemberTranslation)

@@ -1,3 +1,5 @@
+"""The members app: what it connects once every app is loaded."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,17 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from dpga import backups
+
         from . import signals
 
         signals.connect()
+        # Archives made before migration 0005 name the member's picture fields "logo...".
+        logo_fields = {
+            "logo": "picture",
+            "logo_alt": "picture_alt",
+            "logo_decorative": "picture_decorative",
+            "logo_renditions": "picture_renditions",
+        }
+        backups.register_renamed_fields("members.member", logo_fields)
+        backups.register_renamed_fields("members.historicalmember", logo_fields)

@@ -1,3 +1,11 @@
+"""Member organisations of the alliance, and their descriptions in other languages.
+
+The public sees ``Member.objects.listed()`` (joined, not left). A member's logo is its
+``dpga.pictures.models.PictureOwner`` picture, served as square tiles; its alt text
+is optional ("Logo of <name>" by default). A member that announcements are about
+is never deleted (members/signals.py).
+"""
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -9,7 +17,7 @@ from django.utils.translation import ngettext
 
 from dpga.languages.translations import Translatable, TranslatableQuerySet, Translation
 from dpga.pictures import renditions
-from dpga.pictures.fields import PictureField
+from dpga.pictures.models import PictureOwner
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions
 
@@ -23,7 +31,7 @@ class MemberQuerySet(TranslatableQuerySet):
         )
 
 
-class Member(Translatable):
+class Member(PictureOwner, Translatable):
     TRANSLATED_FIELDS = ("description_html",)
     DIGEST_FIELDS = ("description",)
 
@@ -42,25 +50,8 @@ class Member(Translatable):
         _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
     )
     is_board_member = models.BooleanField(_("board member"), default=False)
-    logo = PictureField(
-        _("logo"),
-        upload_to="members/logos/",
-        blank=True,
-        help_text=_("JPEG, PNG, WebP or GIF. A transparent logo is shown on a white tile."),
-    )
-    logo_alt = models.CharField(
-        _("logo description (alt text)"),
-        max_length=250,
-        blank=True,
-        help_text=_("Leave empty for “Logo of <name>”."),
-    )
-    logo_decorative = models.BooleanField(
-        _("decorative logo"),
-        default=False,
-        help_text=_("Tick to have screen readers skip the logo (empty alt text)."),
-    )
-    # Normalised tiles (small for the directory, large for the profile); see dpga.pictures.renditions.
-    logo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # The logo: picture, picture_alt, picture_decorative and picture_renditions
+    # (square tiles, small for the directory, large for the profile); see PictureOwner.
     website = models.URLField(
         _("website"),
         blank=True,
@@ -77,13 +68,13 @@ class Member(Translatable):
 
     objects = MemberQuerySet.as_manager()
     history = Revisions(
-        excluded_fields=["description_html", "logo_renditions"],
+        excluded_fields=["description_html", "picture_renditions"],
         history_change_reason_field=models.TextField(null=True),
     )
 
     REVISION_FIELDS = [
-        "name", "short_name", "slug", "category", "is_board_member", "logo", "website",
-        "country", "description", "joined_on", "left_on", "logo_alt", "logo_decorative",
+        "name", "short_name", "slug", "category", "is_board_member", "picture", "website",
+        "country", "description", "joined_on", "left_on", "picture_alt", "picture_decorative",
     ]  # fmt: skip
     RESTORE_FIELDS = REVISION_FIELDS
 
@@ -113,84 +104,58 @@ class Member(Translatable):
     def get_absolute_url(self):
         return reverse("members:detail", kwargs={"slug": self.slug})
 
-    @property
-    def logo_alt_text(self):
-        """The alt attribute: "" when decorative, else the description or "Logo of <name>"."""
-        if self.logo_decorative:
-            return ""
-        return self.logo_alt.strip() or _("Logo of %(name)s") % {"name": self.name}
+    # The logo (the rest is PictureOwner's) -----------------------------------------
 
-    def _logo_picture(self, tile):
-        storage = self._meta.get_field("logo").storage
-        picture = renditions.picture_from(self.logo_renditions, tile, storage, fallback_width=0)
-        if picture is None and self.logo:
+    PICTURE_UPLOAD_TO = "members/logos/"
+    PICTURE_ALT_REQUIRED = False  # "Logo of <name>" is true of any logo
+    DECORATIVE_DESCRIBED_MESSAGE = _(
+        "A decorative logo has no description: clear the alt text, or untick “decorative logo”."
+    )
+
+    def default_picture_alt(self):
+        return _("Logo of %(name)s") % {"name": self.name}
+
+    def logo_tile(self, tile):
+        """One of the logo's tiles ("small", "large"), or the original until they exist."""
+        storage = self._meta.get_field("picture").storage
+        picture = renditions.picture_from(self.picture_renditions, tile, storage, fallback_width=0)
+        if picture is None and self.picture:
             side = renditions.LOGO_TILES[tile]
-            picture = renditions.original_picture(self.logo, side, side)
+            picture = renditions.original_picture(self.picture, side, side)
         return picture
 
     @property
     def logo_small(self):
         """The logo tile for lists (64 CSS pixels)."""
-        return self._logo_picture("small")
+        return self.logo_tile("small")
 
     @property
     def logo_large(self):
         """The logo tile for the profile (160 CSS pixels)."""
-        return self._logo_picture("large")
+        return self.logo_tile("large")
 
     @property
     def share_image(self):
         """The large logo tile (320×320 PNG) for og:image on the member's profile."""
-        storage = self._meta.get_field("logo").storage
-        alt = self.logo_alt.strip() or _("Logo of %(name)s") % {"name": self.name}
-        return renditions.tile_share_image(self.logo_renditions, "large", storage, alt)
+        storage = self._meta.get_field("picture").storage
+        alt = self.picture_alt.strip() or self.default_picture_alt()
+        return renditions.tile_share_image(self.picture_renditions, "large", storage, alt)
+
+    def make_renditions(self, previous, force=False):
+        """Square tiles, small and large, at 1x and 2x (none without a logo)."""
+        return renditions.logo_renditions(self.picture, previous, force=force)
 
     def clean(self):
         super().clean()
         if self.joined_on and self.left_on and self.left_on < self.joined_on:
             raise ValidationError({"left_on": _("A member cannot leave before it joined.")})
-        if self.logo_decorative and self.logo_alt.strip():
-            raise ValidationError(
-                {
-                    "logo_alt": _(
-                        "A decorative logo has no description: clear the alt text, "
-                        "or untick “decorative logo”."
-                    )
-                }
-            )
 
     def save(self, *args, **kwargs):
         self.description_html = render_markdown(self.description)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "description" in update_fields:
-            update_fields = {*update_fields, "description_html"}
-        stale = set()
-        if update_fields is None or "logo" in update_fields:
-            stale = self.refresh_renditions()
-            if update_fields is not None:
-                update_fields = {*update_fields, "logo_renditions"}
-        if update_fields is not None:
-            kwargs["update_fields"] = update_fields
+            kwargs["update_fields"] = {*update_fields, "description_html"}
         super().save(*args, **kwargs)
-        renditions.delete_after_commit(self.logo.storage, stale)
-
-    def refresh_renditions(self, force=False):
-        """Bring the logo tiles up to date; returns the names of files no longer used."""
-        old_source, old_data = "", {}
-        if self.pk:
-            previous = type(self).objects.filter(pk=self.pk).values_list("logo", "logo_renditions")
-            old_source, old_data = previous.first() or ("", {})
-        if self.logo and not self.logo._committed:
-            self.logo.save(self.logo.name, self.logo.file, save=False)
-        try:
-            data = renditions.logo_renditions(
-                self.logo, self.logo_renditions or old_data, force=force
-            )
-        except renditions.MissingSource:
-            self.logo = None  # deleted when replaced; a restored old revision comes back without
-            data = {}
-        self.logo_renditions = data
-        return renditions.stale_names(old_source, old_data, self.logo.name, data)
 
 
 def announcements_about(member, limit=5):

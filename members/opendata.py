@@ -89,7 +89,7 @@ class MemberList:
                 "joined_on": member.joined_on.isoformat() if member.joined_on else None,
                 "website": member.website,
                 "profile_url": absolute(member.get_absolute_url()),
-                "logo_url": absolute(member.logo.url) if member.logo else None,
+                "logo_url": absolute(member.picture.url) if member.picture else None,
             }
 
     def as_json(self):

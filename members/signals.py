@@ -1,5 +1,6 @@
 """What saving or deleting a member triggers, in one place; connected once by
-MembersConfig.ready()."""
+MembersConfig.ready(). (A member's logo files go with it as every picture owner's
+do: dpga.pictures.models.delete_picture_files.)"""
 
 from django.db.models import ProtectedError
 from django.db.models.signals import post_delete, post_save, pre_delete
@@ -7,7 +8,6 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from dpga.addresses import track_slug_changes
 from dpga.caching import content_version
 from dpga.models import SlugRedirect
-from dpga.pictures import renditions
 
 from .models import Member, MemberTranslation, member_in_use_message
 
@@ -16,12 +16,6 @@ def refuse_deleting_a_member_in_the_news(sender, instance, **kwargs):
     """Nothing is lost: a member that announcements are about is never deleted."""
     if instance.announcements.exists():
         raise ProtectedError(member_in_use_message(instance), set(instance.announcements.all()))
-
-
-def delete_logo_files(sender, instance, **kwargs):
-    """Deleting a member deletes its logo and the logo's tiles."""
-    names = renditions.file_names(instance.logo_renditions) | {instance.logo.name}
-    renditions.delete_after_commit(instance.logo.storage, names)
 
 
 def connect():
@@ -33,5 +27,4 @@ def connect():
     pre_delete.connect(
         refuse_deleting_a_member_in_the_news, sender=Member, dispatch_uid=f"{uid}.in-the-news"
     )
-    post_delete.connect(delete_logo_files, sender=Member, dispatch_uid=f"{uid}.files")
     track_slug_changes(Member, SlugRedirect.Kind.MEMBER)

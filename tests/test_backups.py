@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from announcements.models import Announcement
+from members.models import Member
 
 from .factories import image_upload, make_announcement, make_member, make_user
 
@@ -28,7 +29,9 @@ def run(*args, env_extra, timeout=180):
 
 
 def test_backup_restores_into_an_empty_install(tmp_path, media_root):
-    member = make_member(name="Rwanda's Ministry of ICT and Innovation", logo=image_upload("r.png"))
+    member = make_member(
+        name="Rwanda's Ministry of ICT and Innovation", picture=image_upload("r.png")
+    )
     author = make_user("editor")
     announcement = make_announcement(
         title="Rwanda joins",
@@ -46,7 +49,7 @@ def test_backup_restores_into_an_empty_install(tmp_path, media_root):
         names = tar.getnames()
     assert {"manifest.json", "data.json"} <= set(names)
     assert f"media/{announcement.picture.name}" in names
-    assert f"media/{member.logo.name}" in names
+    assert f"media/{member.picture.name}" in names
 
     # A brand-new install: an empty SQLite file and an empty media folder.
     fresh = {
@@ -62,7 +65,7 @@ def test_backup_restores_into_an_empty_install(tmp_path, media_root):
         f"from announcements.models import Announcement as A; a = A.objects.get(slug={announcement.slug!r});"
         "print(a.title, '|', a.author.username, '|', sorted(a.tags.names()), '|',"
         " [m.name for m in a.members.all()], '|', a.picture.storage.exists(a.picture.name),"
-        " a.members.get().logo.storage.exists(a.members.get().logo.name), '|', a.is_published,"
+        " a.members.get().picture.storage.exists(a.members.get().picture.name), '|', a.is_published,"
         f" '|', a.body_html == {announcement.body_html!r})"
     )
     result = run(sys.executable, "manage.py", "shell", "-c", check, env_extra=fresh)
@@ -114,3 +117,27 @@ def test_a_backup_is_readable_by_its_owner_only(tmp_path, permissive_umask):
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     with tarfile.open(archive) as tar:
         assert "data.json" in tar.getnames()
+
+
+def test_an_archive_from_before_the_logo_was_renamed_still_restores(tmp_path):
+    """Archives made before members' migration 0005 name the logo fields logo, logo_alt ..."""
+    member = make_member(slug="undp", picture=image_upload("undp.png"), picture_alt="UNDP")
+    archive = tmp_path / "new.tar.gz"
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    old_archive = tmp_path / "old.tar.gz"
+    with tarfile.open(archive) as new, tarfile.open(old_archive, "w:gz") as old:
+        for info in new.getmembers():
+            content = new.extractfile(info).read()
+            if info.name == "data.json":
+                content = content.replace(b'"picture', b'"logo')
+                info.size = len(content)
+            old.addfile(info, io.BytesIO(content))
+    with tarfile.open(old_archive) as old:
+        assert b'"logo_alt": "UNDP"' in old.extractfile("data.json").read()
+    Member.objects.all().delete()
+
+    call_command("restore", str(old_archive), stdout=io.StringIO())
+    restored = Member.objects.get(slug="undp")
+    assert (restored.picture.name, restored.picture_alt) == (member.picture.name, "UNDP")
+    assert restored.picture_renditions == member.picture_renditions
+    assert restored.history.filter(picture=member.picture.name).exists()

@@ -104,7 +104,7 @@ def post_member(client, upload):
             "slug": "hostile",
             "category": Member.Category.OTHER,
             "joined_on": "2024-01-01",
-            "logo": upload,
+            "picture": upload,
         },
     )
 
@@ -130,7 +130,7 @@ def post_announcement(client, upload):
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 @pytest.mark.parametrize(
     ("post", "field", "model"),
-    [(post_member, "logo", Member), (post_announcement, "picture", Announcement)],
+    [(post_member, "picture", Member), (post_announcement, "picture", Announcement)],
     ids=["member-logo", "announcement-picture"],
 )
 def test_hostile_upload_is_refused_clearly_and_nothing_is_stored(
@@ -156,12 +156,12 @@ def test_a_polyglot_is_stored_only_as_a_clean_picture(admin_client, media_root):
     response = post_member(admin_client, SimpleUploadedFile("logo.gif", polyglot(), "image/gif"))
     if response.status_code == 200:
         # Refusing it is fine too; then nothing may be stored.
-        assert "logo" in response.context["adminform"].form.errors
+        assert "picture" in response.context["adminform"].form.errors
         assert stored_files(media_root) == []
         return
     member = Member.objects.get()
     # Stored re-encoded as a still picture: the hostile trailer is gone from the file.
-    with member.logo.open("rb") as stored:
+    with member.picture.open("rb") as stored:
         content = stored.read()
     assert content.startswith((b"\x89PNG", b"GIF8"))
     assert b"<script" not in content and b"alert(" not in content

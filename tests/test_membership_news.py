@@ -41,7 +41,7 @@ def test_adding_a_member_with_a_join_date_offers_the_draft():
     client = logged_in(editor())
     logo = SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png")
     response = client.post(
-        "/admin/members/member/add/", {**member_form(), "logo": logo}, follow=True
+        "/admin/members/member/add/", {**member_form(), "picture": logo}, follow=True
     )
     page = response.content.decode()
     assert "Draft the announcement “Ministry of ICT and Innovation joins the alliance”" in page
@@ -63,7 +63,7 @@ def test_the_draft_is_prefilled_about_the_member_with_its_logo():
         short_name="MINICT",
         slug="minict",
         website="https://example.org/",
-        logo=SimpleUploadedFile("minict.png", logo, content_type="image/png"),
+        picture=SimpleUploadedFile("minict.png", logo, content_type="image/png"),
     )
     client = logged_in(edna)
     offer = client.get(f"/admin/members/member/{member.pk}/announce/")

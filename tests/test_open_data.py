@@ -31,7 +31,7 @@ def members():
             is_board_member=True,
             website="https://www.undp.org/",
             joined_on=datetime.date(2019, 5, 1),
-            logo=image_upload("undp.png"),
+            picture=image_upload("undp.png"),
         ),
         "tricky": make_member(name=TRICKY_NAME, slug="tricky", category=Member.Category.GOVERNMENT),
         "future": make_member(
@@ -73,7 +73,7 @@ def test_json_lists_current_members_with_every_documented_field(client, members)
         "joined_on": "2019-05-01",
         "website": "https://www.undp.org/",
         "profile_url": "http://testserver/members/undp/",
-        "logo_url": "http://testserver" + members["undp"].logo.url,
+        "logo_url": "http://testserver" + members["undp"].picture.url,
     }
     assert document["members"][0]["logo_url"] is None
 

@@ -96,7 +96,7 @@ def test_demo_loader_is_idempotent_and_loads_the_alliance():
     oict_news = Announcement.objects.published().about(newest)
     assert oict_news.filter(slug="oict-joins-the-alliance").exists()
     assert Announcement.objects.filter(status=Announcement.Status.DRAFT).exists()
-    assert all(m.logo for m in Member.objects.all())
+    assert all(m.picture for m in Member.objects.all())
 
 
 @pytest.mark.django_db

@@ -76,7 +76,7 @@ def restore(archive, **options):
 def backed_up(tmp_path):
     """A site with a picture, a logo and translations, and its backup."""
     member = make_member(
-        slug="who", name="WHO", description="Health *for all*.", logo=image_upload("who.png")
+        slug="who", name="WHO", description="Health *for all*.", picture=image_upload("who.png")
     )
     MemberTranslation.objects.create(member=member, language="fr", description="La *santé*.")
     announcement = make_announcement(
@@ -134,7 +134,7 @@ def test_only_pictures_a_restored_row_refers_to_are_written(
     tmp_path, settings, backed_up, media_root
 ):
     announcement, member = backed_up["announcement"], backed_up["member"]
-    logo = f"media/{member.logo.name}"
+    logo = f"media/{member.picture.name}"
     archive = edited(
         backed_up["archive"],
         tmp_path / "edited.tar.gz",
@@ -152,9 +152,9 @@ def test_only_pictures_a_restored_row_refers_to_are_written(
     written = {p.relative_to(restored).as_posix() for p in restored.rglob("*") if p.is_file()}
     assert announcement.picture.name in written
     assert all(name.endswith((".png", ".jpg", ".webp")) for name in written), written
-    assert member.logo.name not in written
+    assert member.picture.name not in written
     assert not {"evil.html", "announcements/unused.png", "announcements/picture.html"} & written
-    assert member.logo.name in output and "not a picture" in output
+    assert member.picture.name in output and "not a picture" in output
     assert "evil.html" in output
     assert "Restored" in output
 

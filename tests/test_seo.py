@@ -122,7 +122,7 @@ def site():
         website="https://www.who.int/",
         category=Member.Category.UN_ENTITY,
     )
-    who.logo.save("who.png", ContentFile(image_bytes(size=(64, 64))))
+    who.picture.save("who.png", ContentFile(image_bytes(size=(64, 64))))
     author = get_user_model().objects.create(username="ana", first_name="Ana", last_name="Editor")
     pictured = make_announcement(
         slug="pictured",
@@ -242,7 +242,7 @@ def test_organizations_for_the_alliance_and_for_a_member(client, site):
     assert member["name"] == "World Health Organization"
     assert member["alternateName"] == "WHO"
     assert member["sameAs"] == ["https://www.who.int/"]
-    assert member["logo"] == f"http://testserver{site['who'].logo.url}"
+    assert member["logo"] == f"http://testserver{site['who'].picture.url}"
     assert member["memberOf"] == {"@id": alliance["@id"]}
 
 
@@ -315,7 +315,7 @@ def test_sitemap_has_lastmod_and_image_entries(client, site):
     assert images == [f"http://testserver{site['pictured'].picture.url}"]
     assert not list(urls["http://testserver/news/plain/"].iter(f"{IMAGE}image"))
     logo = urls["http://testserver/members/who/"].find(f"{IMAGE}image")
-    assert logo.findtext(f"{IMAGE}loc") == f"http://testserver{site['who'].logo.url}"
+    assert logo.findtext(f"{IMAGE}loc") == f"http://testserver{site['who'].picture.url}"
     home = urls["http://testserver/"]
     assert home.findtext("s:lastmod", namespaces=SITEMAP)
     assert "http://testserver/open-data/" in urls

@@ -35,7 +35,7 @@ def member_form(**overrides):
 
 
 def post_logo(client, upload, **overrides):
-    return client.post("/admin/members/member/add/", member_form(logo=upload, **overrides))
+    return client.post("/admin/members/member/add/", member_form(picture=upload, **overrides))
 
 
 def errors_of(response):
@@ -45,16 +45,16 @@ def errors_of(response):
 def test_a_real_picture_is_accepted(admin_client):
     response = post_logo(admin_client, image_upload("logo.png"))
     assert response.status_code == 302
-    assert Member.objects.get(slug="thoughtworks").logo
+    assert Member.objects.get(slug="thoughtworks").picture
 
 
 def test_a_text_file_is_refused_with_a_clear_message(admin_client):
     upload = SimpleUploadedFile("notes.png", b"just some text, not a picture", "image/png")
     response = post_logo(admin_client, upload)
     assert response.status_code == 200
-    assert "logo" in errors_of(response)
-    assert "valid image" in str(errors_of(response)["logo"]) or "not a picture" in str(
-        errors_of(response)["logo"]
+    assert "picture" in errors_of(response)
+    assert "valid image" in str(errors_of(response)["picture"]) or "not a picture" in str(
+        errors_of(response)["picture"]
     )
     assert not Member.objects.exists()
 
@@ -64,14 +64,14 @@ def test_html_renamed_to_jpg_is_refused(admin_client):
         "photo.jpg", b"<html><script>alert(1)</script></html>", "image/jpeg"
     )
     response = post_logo(admin_client, upload)
-    assert "logo" in errors_of(response)
+    assert "picture" in errors_of(response)
     assert not Member.objects.exists()
 
 
 def test_svg_is_refused_even_if_named_png(admin_client):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>'
     response = post_logo(admin_client, SimpleUploadedFile("logo.png", svg, "image/png"))
-    assert "logo" in errors_of(response)
+    assert "picture" in errors_of(response)
 
 
 def test_a_truncated_picture_is_refused(admin_client):
@@ -79,7 +79,7 @@ def test_a_truncated_picture_is_refused(admin_client):
     response = post_logo(
         admin_client, SimpleUploadedFile("cut.jpg", data[: len(data) // 2], "image/jpeg")
     )
-    assert "logo" in errors_of(response)
+    assert "picture" in errors_of(response)
     assert not Member.objects.exists()
 
 
@@ -89,7 +89,7 @@ def test_an_unsupported_picture_format_is_refused_by_name(admin_client):
     response = post_logo(
         admin_client, SimpleUploadedFile("logo.png", buffer.getvalue(), "image/png")
     )
-    assert "BMP pictures are not accepted" in str(errors_of(response)["logo"])
+    assert "BMP pictures are not accepted" in str(errors_of(response)["picture"])
 
 
 def test_website_must_be_http_or_https(admin_client):

@@ -2,11 +2,12 @@
 
 Markdown is rendered to sanitised HTML on save (``body_html``); public reads go
 through ``Announcement.objects.published()`` (models/queryset.py) and are composed
-in announcements/reading.py.
+in announcements/reading.py. Its picture (alt text, renditions, files) is a
+``dpga.pictures.models.PictureOwner``'s; an announcement adds responsive sizes, a
+share card and the original's facts (``picture_width`` ...).
 """
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -22,13 +23,11 @@ from taggit.managers import TaggableManager
 
 from dpga.languages.translations import Translatable, current_language, language_codes
 from dpga.pictures import renditions
-from dpga.pictures.fields import PictureField
+from dpga.pictures.models import PictureOwner
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions
 
 from .queryset import AnnouncementQuerySet
-
-logger = logging.getLogger(__name__)
 
 RESERVED_SLUGS = {"tags", "page", "feed", "feeds", "search", "archive", "preview"}
 
@@ -57,7 +56,7 @@ class AnnouncementManager(models.Manager.from_queryset(AnnouncementQuerySet)):
         return super().get_queryset().defer("search_document")
 
 
-class Announcement(Translatable):
+class Announcement(PictureOwner, Translatable):
     TRANSLATED_FIELDS = ("title", "slug", "summary", "body_html", "picture_alt")
     DIGEST_FIELDS = ("title", "summary", "body", "picture_alt")
 
@@ -83,35 +82,11 @@ class Announcement(Translatable):
     )
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     body_html = models.TextField(editable=False, blank=True)
-    picture = PictureField(
-        _("picture"),
-        upload_to="announcements/%Y/%m/",
-        blank=True,
-        help_text=_(
-            "JPEG, PNG, WebP or GIF (kept as a still). Location, camera details and other "
-            "metadata are removed; smaller copies for phones and a share card are made on save."
-        ),
-    )
-    picture_alt = models.CharField(
-        _("picture description (alt text)"),
-        max_length=250,
-        blank=True,
-        help_text=_("Describe the picture for people who cannot see it. Required with a picture."),
-    )
-    picture_decorative = models.BooleanField(
-        _("decorative picture"),
-        default=False,
-        help_text=_(
-            "Tick only when the picture adds nothing a reader needs: it is then "
-            "skipped by screen readers (empty alt text) and needs no description."
-        ),
-    )
+    # picture, picture_alt, picture_decorative, picture_renditions: see PictureOwner.
     picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     picture_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     picture_bytes = models.PositiveIntegerField(null=True, blank=True, editable=False)
     picture_type = models.CharField(max_length=40, blank=True, editable=False)
-    # Renditions and share card: names, widths, heights, types (see dpga.renditions).
-    picture_renditions = models.JSONField(default=dict, blank=True, editable=False)
     tags = TaggableManager(_("tags"), blank=True)
     members = models.ManyToManyField(
         "members.Member",
@@ -266,12 +241,21 @@ class Announcement(Translatable):
             slug = f"{base}-{number}"
         return slug
 
-    # Pictures --------------------------------------------------------------------
+    # Pictures (the rest is PictureOwner's) ---------------------------------------
 
-    @property
-    def picture_alt_text(self):
-        """The alt attribute: the description, or "" for a decorative picture."""
-        return "" if self.picture_decorative else self.picture_alt
+    PICTURE_UPLOAD_TO = "announcements/%Y/%m/"
+    # The share card shows the title and is named after the slug.
+    PICTURE_INPUTS = frozenset({"picture", "title", "slug"})
+    PICTURE_OUTPUTS = frozenset(
+        {
+            "picture",
+            "picture_renditions",
+            "picture_width",
+            "picture_height",
+            "picture_bytes",
+            "picture_type",
+        }
+    )
 
     @property
     def picture_set(self):
@@ -291,84 +275,27 @@ class Announcement(Translatable):
         storage = self._meta.get_field("picture").storage
         return renditions.share_image_from(self.picture_renditions, storage, alt)
 
-    def clean(self):
-        super().clean()
-        if self.picture and self.picture_decorative and self.picture_alt.strip():
-            raise ValidationError(
-                {
-                    "picture_alt": _(
-                        "A decorative picture has no description: clear the alt text, "
-                        "or untick “decorative picture”."
-                    )
-                }
-            )
-        if self.picture and not self.picture_decorative and not self.picture_alt.strip():
-            raise ValidationError(
-                {
-                    "picture_alt": _(
-                        "Describe the picture: alt text is required when a picture is set "
-                        "(or tick “decorative picture” if it carries no information)."
-                    )
-                }
-            )
-
-    PICTURE_INPUTS = {"picture", "title", "slug"}
-    PICTURE_OUTPUTS = {
-        "picture",
-        "picture_renditions",
-        "picture_width",
-        "picture_height",
-        "picture_bytes",
-        "picture_type",
-    }
-
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
-            update_fields = {*update_fields, "body_html"}
-        stale = set()
-        if update_fields is None or self.PICTURE_INPUTS & set(update_fields):
-            stale = self.refresh_renditions()
-            if update_fields is not None:
-                update_fields = {*update_fields, *self.PICTURE_OUTPUTS}
-        if update_fields is not None:
-            kwargs["update_fields"] = update_fields
+            kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
-        renditions.delete_after_commit(self.picture.storage, stale)
+
+    def make_renditions(self, previous, force=False):
+        """Sizes for phones and screens, and the share card (the title's without a picture)."""
+        return renditions.announcement_renditions(
+            self.picture, self.title, self.slug, previous, force=force
+        )
 
     def refresh_renditions(self, force=False):
-        """Bring renditions, share card and picture facts up to date with the picture.
-
-        Returns the names of files that are no longer used (the old original and
-        old renditions), for deletion once the change is committed.
-        """
-        old_source, old_data = "", {}
-        if self.pk:
-            previous = (
-                type(self).objects.filter(pk=self.pk).values_list("picture", "picture_renditions")
-            )
-            old_source, old_data = previous.first() or ("", {})
-        if self.picture and not self.picture._committed:
-            self.picture.save(self.picture.name, self.picture.file, save=False)
-        previous = self.picture_renditions or old_data
-        try:
-            data = renditions.announcement_renditions(
-                self.picture, self.title, self.slug, previous, force=force
-            )
-        except renditions.MissingSource as missing:
-            # Its file was deleted when the picture was replaced or removed: an old
-            # revision restored now comes back without it rather than broken.
-            logger.warning("Picture %s is gone; %s is kept without it", missing, self.slug)
-            self.picture = None
-            data = renditions.announcement_renditions(
-                self.picture, self.title, self.slug, previous, force=force
-            )
-        self.picture_renditions = data
+        """The renditions, share card and the original's facts, up to date with the picture."""
+        stale = super().refresh_renditions(force=force)
+        data = self.picture_renditions
         if self.picture:
             self.picture_width, self.picture_height = data["width"], data["height"]
             self.picture_bytes, self.picture_type = data["bytes"], data["type"]
         else:
             self.picture_width = self.picture_height = self.picture_bytes = None
             self.picture_type = ""
-        return renditions.stale_names(old_source, old_data, self.picture.name, data)
+        return stale

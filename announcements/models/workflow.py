@@ -79,17 +79,17 @@ def membership_draft(member, author=None):
         author=author,
         status=Announcement.Status.DRAFT,
     )
-    if member.logo:
+    if member.picture:
         try:
-            with member.logo.open("rb") as logo:
+            with member.picture.open("rb") as logo:
                 content = logo.read()
         except OSError:
             content = None
         if content:
             announcement.picture.save(
-                os.path.basename(member.logo.name), ContentFile(content), save=False
+                os.path.basename(member.picture.name), ContentFile(content), save=False
             )
-            announcement.picture_alt = str(_("Logo of %(name)s") % {"name": member.name})
+            announcement.picture_alt = str(member.default_picture_alt())
     reason = _("Drafted for the new member %(name)s") % {"name": member.name}
     with one_revision(announcement, author, str(reason)):
         announcement.save()

@@ -82,7 +82,7 @@ def test_deleting_an_announcement_deletes_all_its_files(storage, committed):
 def test_bulk_deletion_also_deletes_the_files(storage, committed):
     for n in range(2):
         make_announcement(picture=upload(jpeg(), f"{n}.jpg"), picture_alt="P")
-        make_member(logo=upload(transparent_logo(), f"{n}.png", "image/png"))
+        make_member(picture=upload(transparent_logo(), f"{n}.png", "image/png"))
     with committed():
         Announcement.objects.all().delete()
         Member.objects.all().delete()
@@ -93,19 +93,19 @@ def test_changing_or_deleting_a_logo_leaves_no_orphans(admin_client, storage, co
     with committed():
         admin_client.post(
             "/admin/members/member/add/",
-            member_form(logo=upload(transparent_logo(), "a.png", "image/png")),
+            member_form(picture=upload(transparent_logo(), "a.png", "image/png")),
         )
     member = Member.objects.get()
-    assert all_files(storage) == files_of(member, "logo")
-    assert len(files_of(member, "logo")) == 1 + 8
+    assert all_files(storage) == files_of(member, "picture")
+    assert len(files_of(member, "picture")) == 1 + 8
     with committed():
         admin_client.post(
             f"/admin/members/member/{member.pk}/change/",
-            member_form(logo=upload(encode(photo((200, 120)), "JPEG"), "b.jpg")),
+            member_form(picture=upload(encode(photo((200, 120)), "JPEG"), "b.jpg")),
         )
     member.refresh_from_db()
-    assert member.logo.name.endswith(".jpg")
-    assert all_files(storage) == files_of(member, "logo")
+    assert member.picture.name.endswith(".jpg")
+    assert all_files(storage) == files_of(member, "picture")
     with committed():
         admin_client.post(f"/admin/members/member/{member.pk}/delete/", {"post": "yes"})
     assert not Member.objects.exists()
@@ -133,7 +133,7 @@ def test_rebuild_is_idempotent(storage, committed):
         make_announcement(picture=upload(jpeg(), "a.jpg"), picture_alt="A"),
         make_announcement(),
     ]
-    member = make_member(logo=upload(transparent_logo(), "l.png", "image/png"))
+    member = make_member(picture=upload(transparent_logo(), "l.png", "image/png"))
     updated = {a.pk: a.updated_at for a in announcements}
     with committed():
         first_output = rebuild()
@@ -147,7 +147,7 @@ def test_rebuild_is_idempotent(storage, committed):
     for announcement in Announcement.objects.all():
         expected |= files_of(announcement, "picture")
     member.refresh_from_db()
-    expected |= files_of(member, "logo")
+    expected |= files_of(member, "picture")
     assert files_after_first == expected
     assert "announcements" in first_output and "[" + "#" * 30 + "] 2/2" in first_output
     assert "Renditions rebuilt: 2 announcements, 1 members." in first_output

@@ -55,8 +55,8 @@ def test_a_rotated_phone_photo_comes_out_upright(storage):
 
 
 def test_png_text_chunks_are_dropped(storage):
-    member = make_member(logo=upload(png_with_text(), "logo.png", "image/png"))
-    for name in stored_names(member, "logo"):
+    member = make_member(picture=upload(png_with_text(), "logo.png", "image/png"))
+    for name in stored_names(member, "picture"):
         image, data = open_image(storage, name)
         assert not has_location_or_camera(data), name
         assert "Comment" not in image.info and "Author" not in image.info

@@ -104,7 +104,7 @@ def test_pages_and_feeds_never_touch_the_files(
     announcement = make_announcement(
         picture=upload(encode(photo((600, 400)), "JPEG"), "p.jpg"), picture_alt="P"
     )
-    member = make_member(logo=upload(transparent_logo(), "logo.png", "image/png"))
+    member = make_member(picture=upload(transparent_logo(), "logo.png", "image/png"))
     announcement.members.add(member)
 
     def forbidden(*args, **kwargs):
@@ -189,8 +189,8 @@ def test_the_feed_enclosure_describes_the_served_file(client, storage):
 
 
 def test_logo_tiles_are_square_and_transparent_logos_sit_on_white(storage):
-    member = make_member(logo=upload(transparent_logo((300, 100)), "logo.png", "image/png"))
-    sets = member.logo_renditions["sets"]
+    member = make_member(picture=upload(transparent_logo((300, 100)), "logo.png", "image/png"))
+    sets = member.picture_renditions["sets"]
     expected = {"small": [64, 128], "large": [160, 320]}
     for tile, sides in expected.items():
         for fmt in sets[tile]:
@@ -210,18 +210,18 @@ def test_logo_tiles_are_square_and_transparent_logos_sit_on_white(storage):
 def test_logo_alt_text_default_custom_and_decorative(client, storage):
     member = make_member(
         name="United Nations Development Programme",
-        logo=upload(transparent_logo(), "undp.png", "image/png"),
+        picture=upload(transparent_logo(), "undp.png", "image/png"),
     )
     pages = ("/members/", member.get_absolute_url())
     for url in pages:
         html = client.get(url).content.decode()
         assert 'alt="Logo of United Nations Development Programme"' in html
         assert "small-64.webp 64w" in html or "large-160.webp 160w" in html
-    member.logo_alt = "UNDP"
+    member.picture_alt = "UNDP"
     member.save()
     assert 'alt="UNDP"' in client.get(member.get_absolute_url()).content.decode()
-    member.logo_alt = ""
-    member.logo_decorative = True
+    member.picture_alt = ""
+    member.picture_decorative = True
     member.save()
     for url in pages:
         html = client.get(url).content.decode()

@@ -66,7 +66,7 @@ from django.conf import settings
 from announcements.models import Announcement
 from members.models import Member
 picture = Announcement._meta.get_field("picture").storage
-logo = Member._meta.get_field("logo").storage
+logo = Member._meta.get_field("picture").storage
 print(json.dumps({
     "backend": settings.STORAGES["default"]["BACKEND"],
     "url": picture.url("renditions/x/480w.webp"),

@@ -50,11 +50,11 @@ def announcement_form(**overrides):
 
 def logo_errors(admin_client, data, name="logo.png"):
     response = admin_client.post(
-        "/admin/members/member/add/", member_form(logo=upload(data, name, "image/png"))
+        "/admin/members/member/add/", member_form(picture=upload(data, name, "image/png"))
     )
     assert response.status_code == 200, "a refused upload re-shows the form"
     assert not Member.objects.exists()
-    return " ".join(response.context["adminform"].form.errors["logo"])
+    return " ".join(response.context["adminform"].form.errors["picture"])
 
 
 @pytest.mark.parametrize(

@@ -188,7 +188,7 @@ class Command(BaseCommand):
             )
             if created:
                 created_members += 1
-                member.logo.save(
+                member.picture.save(
                     f"{slug}.png", ContentFile(logo_png(short or name[:2].upper(), colour))
                 )
             members[slug] = member

@@ -49,12 +49,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, only=None, **options):
-        jobs = [
-            ("announcements", Announcement, ["picture", *Announcement.PICTURE_OUTPUTS]),
-            ("members", Member, ["logo", "logo_renditions"]),
-        ]
+        jobs = [("announcements", Announcement), ("members", Member)]
         counts = {}
-        for label, model, fields in jobs:
+        for label, model in jobs:
             if only and only != label:
                 continue
             queryset = model.objects.order_by("pk")
@@ -62,7 +59,7 @@ class Command(BaseCommand):
             counts[label] = 0
             for obj in queryset.iterator(chunk_size=100):
                 try:
-                    self.rebuild(obj, fields)
+                    self.rebuild(obj)
                 except Exception as error:  # noqa: BLE001 - report and go on with the rest
                     self.stderr.write(f"\n{label} #{obj.pk} ({obj}): {error}")
                 else:
@@ -72,14 +69,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Renditions rebuilt: {summary}."))
         return None
 
-    def rebuild(self, obj, fields):
+    def rebuild(self, obj):
         """Rebuild in place without touching updated_at (feeds must not see a change)."""
         with transaction.atomic():
             stale = obj.refresh_renditions(force=True)
-            values = {name: getattr(obj, name) for name in fields}
-            for name in ("picture", "logo"):
-                if name in values:
-                    values[name] = values[name].name
+            values = {name: getattr(obj, name) for name in obj.PICTURE_OUTPUTS}
+            values["picture"] = obj.picture.name
             type(obj).objects.filter(pk=obj.pk).update(**values)
-            field = "picture" if "picture" in fields else "logo"
-            renditions.delete_after_commit(getattr(obj, field).storage, stale)
+            renditions.delete_after_commit(obj.picture.storage, stale)

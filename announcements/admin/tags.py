@@ -1,0 +1,117 @@
+"""Tags in the admin: the hint under an announcement's tags field (what will be saved),
+merging tags (old tag pages and feeds redirect to the kept one), and the merges made.
+
+Taggit's own tag admin is replaced (announcements/admin/__init__.py); its merge view,
+which renames without redirects, is gone.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
+
+from dpga.admin import ReadOnlyAdminMixin
+
+from ..tagging import merge_tags, tag_hint
+from .times import zoned
+
+
+class TagHintAdminMixin:
+    """The tags field's hint for AnnouncementAdmin: as JSON, how the text typed splits into
+    tags and which of them are new."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("tag-hint/", view(self.tag_hint_view), name="announcements_announcement_tag_hint"),
+            *super().get_urls(),
+        ]
+
+    def tag_hint_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        # NUL never reaches the database (PostgreSQL refuses it in text).
+        hint = tag_hint(request.GET.get("q", "")[:1000].replace("\x00", ""))
+        count = len(hint["tags"])
+        hint["label"] = (
+            ngettext("Will be saved as %(count)d tag:", "Will be saved as %(count)d tags:", count)
+            % {"count": count}
+            if count
+            else _("No tags.")
+        )
+        hint["new_label"] = _("new")
+        return JsonResponse(hint)
+
+
+class MergeTagsForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label=gettext_lazy("Keep this tag"),
+        queryset=Tag.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = tags
+
+
+class TagAdmin(TaggitTagAdmin):
+    """Taggit's tag admin, with a merge that leaves 301s behind and a record."""
+
+    actions = ["merge_selected_tags"]
+
+    def get_urls(self):
+        # Taggit's own merge view (a new name, no redirects) is replaced by the action.
+        return [url for url in super().get_urls() if url.name != "taggit_tag_merge_tags"]
+
+    @admin.action(
+        description=gettext_lazy("Merge the selected tags into one"), permissions=["change"]
+    )
+    def merge_selected_tags(self, request, queryset):
+        tags = queryset.order_by("name")
+        if tags.count() < 2:
+            self.message_user(
+                request, _("Select at least two tags to merge."), level=messages.WARNING
+            )
+            return None
+        form = MergeTagsForm(request.POST if "into" in request.POST else None, tags=tags)
+        if form.is_bound and form.is_valid():
+            into = form.cleaned_data["into"]
+            record = merge_tags(list(tags), into, request.user)
+            self.message_user(
+                request,
+                _(
+                    "Merged %(merged)s into “%(into)s”; %(count)d items re-tagged. Their old pages and feeds redirect to it."
+                )
+                % {"merged": record.merged_names, "into": into.name, "count": record.items_moved},
+                level=messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge tags"),
+            "opts": self.opts,
+            "tags": tags,
+            "form": form,
+            "action_name": "merge_selected_tags",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/taggit/tag/merge_tags.html", context)
+
+
+class TagMergeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every merge of tags: written by the merge, never edited."""
+
+    list_display = ["merged_names", "into_name", "items_moved", "merged_by", "when"]
+    list_select_related = ["merged_by"]
+
+    @admin.display(description=gettext_lazy("when"), ordering="merged_at")
+    def when(self, obj):
+        return zoned(obj.merged_at)

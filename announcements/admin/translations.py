@@ -1,0 +1,36 @@
+"""Translations of announcements in the admin: every translation, filterable by language
+and by "out of date", with the original's text beside the form to translate from."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy
+
+from dpga.languages.admin import TranslationAdminMixin, original_text
+
+
+class AnnouncementTranslationAdmin(TranslationAdminMixin, admin.ModelAdmin):
+    """Every translation, filterable by language and by "out of date"."""
+
+    list_display = ["title", "language", "announcement", "up_to_date", "updated_at"]
+    list_select_related = ["announcement"]
+    search_fields = ["title", "summary", "body", "announcement__title"]
+    autocomplete_fields = ["announcement"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["original"]
+    fields = [
+        "announcement",
+        "original",
+        "language",
+        "title",
+        "slug",
+        "summary",
+        "body",
+        "picture_alt",
+    ]
+
+    @admin.display(description=gettext_lazy("original"))
+    def original(self, obj):
+        """The original's text, to translate from."""
+        if obj is None or obj.pk is None:
+            return "—"
+        source = obj.announcement
+        return original_text(source, source.title, source.summary, source.body)
