@@ -142,7 +142,7 @@ def test_renaming_the_logo_fields_keeps_every_logo_and_its_revisions():
         logo_decorative=False, logo_renditions={"version": 1, "sets": {}}, language="en",
     )  # fmt: skip
     now = datetime.datetime.now(datetime.UTC)
-    OldHistory.objects.create(
+    old_revision = OldHistory.objects.create(
         id=row.pk, name="UNDP", slug="undp", logo="members/logos/old.png", logo_alt="Old",
         logo_decorative=True, language="en", created_at=now, updated_at=now,
         history_type="+", history_date=now,
@@ -156,7 +156,8 @@ def test_renaming_the_logo_fields_keeps_every_logo_and_its_revisions():
     assert member.picture.name == "members/logos/undp.png"
     assert (member.picture_alt, member.picture_decorative) == ("UNDP", False)
     assert member.picture_renditions == {"version": 1, "sets": {}}
-    revision = member.history.get()
+    # (Other tests' revisions may share the member's id: this one is found by its own.)
+    revision = member.history.get(history_id=old_revision.history_id)
     assert (revision.picture, revision.picture_alt, revision.picture_decorative) == (
         "members/logos/old.png",
         "Old",
