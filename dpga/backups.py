@@ -2,11 +2,16 @@
 
 The archive is a .tar.gz holding
     manifest.json   what made it, when, and how many objects of each kind
-    data.json       `dumpdata` of the site's content and accounts (natural keys)
+    data.json       `dumpdata` of the site's content and accounts (ids kept; groups by name)
     media/...       every uploaded file, under its storage name
 
 It is independent of the database engine: a SQLite backup restores into
 PostgreSQL and back. Restoring needs an empty install (migrated, no content).
+A restore is faithful: every row comes back with its id, and nothing is added.
+Rows are loaded as they were saved (`loaddata`'s raw saves, inside
+dpga.restoring.restoring()), so no receiver writes a revision, moves a feed's
+change time or pings the WebSub hub; loaddata then moves PostgreSQL's id
+sequences past the restored ids, so the next save gets a new one.
 
 A restore trusts nothing in the archive: a path out of the folder, a link, a
 file that is not a tar or is cut short is refused with a BackupError before
@@ -40,6 +45,7 @@ from .caching import content_version
 from .pictures.images import validate_image
 from .pictures.renditions import file_names as rendition_names
 from .rendering import render_markdown
+from .restoring import restoring
 
 FORMAT_VERSION = 1
 # Rebuilt by migrations or transient: never copied.
@@ -50,7 +56,9 @@ EXCLUDED = [
     "admin.logentry",
     "axes",
 ]
-KEEP_PRIMARY_KEYS = ["taggit.taggeditem"]
+# Rows keep their ids (feed states name tags by id: "tag:7"), except groups: they
+# are matched by name, as migrations create the site's roles in every install.
+BY_NAME = ["auth.group"]
 CONTENT_MODELS = ["announcements.Announcement", "members.Member", "auth.User", "taggit.Tag"]
 # Stored HTML is never taken from an archive: it is rendered again from its Markdown.
 RENDERED_FIELDS = {
@@ -88,11 +96,8 @@ def create_backup(destination):
     """Write the archive to `destination` (a path); return the manifest."""
     destination = Path(destination)
     destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    objects = _dump(exclude=[*EXCLUDED, *KEEP_PRIMARY_KEYS], natural_primary=True)
-    # django-taggit's tagged items share a "natural key" (the object's id) per object;
-    # keyed that way, an announcement's second tag would overwrite its first.
-    for label in KEEP_PRIMARY_KEYS:
-        objects += _dump(label, natural_primary=False)
+    objects = _dump(*BY_NAME, natural_primary=True)
+    objects += _dump(exclude=[*EXCLUDED, *BY_NAME], natural_primary=False)
     payload = json.dumps(objects).encode()
     manifest = {
         "format": FORMAT_VERSION,
@@ -233,7 +238,8 @@ def _load(objects, source):
         fixture = Path(folder) / "data.json"
         fixture.write_text(json.dumps(objects))
         try:
-            call_command("loaddata", str(fixture), verbosity=0)
+            with restoring():
+                call_command("loaddata", str(fixture), verbosity=0)
         except LOAD_ERRORS as error:
             reason = str(error).replace(str(fixture), "data.json")
             raise BackupError(
