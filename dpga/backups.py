@@ -6,7 +6,10 @@ The archive is a .tar.gz holding
     media/...       every uploaded file, under its storage name
 
 It is independent of the database engine: a SQLite backup restores into
-PostgreSQL and back. Restoring needs an empty install (migrated, no content).
+PostgreSQL and back. Restoring is meant for an empty install (migrated, no
+content). Over content, restore_backup() needs `save_current_to`: the content
+is first written there as a backup of its own (0600), then the archive is
+merged in (its rows replace those with the same id; groups: the same name).
 A restore is faithful: every row comes back with its id, and nothing is added.
 Rows are loaded as they were saved (`loaddata`'s raw saves, inside
 dpga.restoring.restoring()), so no receiver writes a revision, moves a feed's
@@ -59,7 +62,6 @@ EXCLUDED = [
 # Rows keep their ids (feed states name tags by id: "tag:7"), except groups: they
 # are matched by name, as migrations create the site's roles in every install.
 BY_NAME = ["auth.group"]
-CONTENT_MODELS = ["announcements.Announcement", "members.Member", "auth.User", "taggit.Tag"]
 # Stored HTML is never taken from an archive: it is rendered again from its Markdown.
 RENDERED_FIELDS = {
     "announcements.Announcement": ("body", "body_html"),
@@ -90,6 +92,10 @@ LOAD_ERRORS = (
 
 class BackupError(Exception):
     pass
+
+
+class InstallNotEmpty(BackupError):
+    """The install has content, and restoring over it was not confirmed."""
 
 
 def create_backup(destination):
@@ -123,26 +129,50 @@ def create_backup(destination):
     return manifest
 
 
-def restore_backup(source, *, allow_non_empty=False):
-    """Load the archive into this (migrated, empty) install; return what was restored.
+def new_backup_path(prefix):
+    """A path for a new archive in settings.BACKUP_DIR, named by the UTC time."""
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
+    folder = Path(settings.BACKUP_DIR)
+    path, number = folder / f"{prefix}-{stamp}.tar.gz", 1
+    while path.exists():  # never over an earlier backup, even one made this second
+        number += 1
+        path = folder / f"{prefix}-{stamp}-{number}.tar.gz"
+    return path
+
+
+def existing_content():
+    """["3 announcements", ...]: the rows here that a restore would overwrite
+    (none in a new install: migrations create only groups, matched by name)."""
+    found = []
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.proxy or {meta.app_label, meta.label_lower} & {*EXCLUDED, *BY_NAME}:
+            continue
+        count = model._base_manager.count()
+        if count:
+            found.append(f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}")
+    return found
+
+
+def restore_backup(source, *, save_current_to=None, confirm=None):
+    """Load the archive into this (migrated) install; return what was restored.
+
+    Over content (existing_content()), `confirm(content, save_current_to)` is
+    asked once the archive is checked; unless it says yes (a missing `confirm`
+    does when `save_current_to` is given), InstallNotEmpty is raised and nothing
+    changes. If it does, the content is first written to `save_current_to` as
+    a backup of its own, and the archive is then merged in.
 
     Nothing in the archive is trusted. Every member is checked before anything
     is restored (no path out of the folder, no link, no special file); the data
     is loaded in one transaction; the stored HTML is rendered again from the
     Markdown; and only pictures that a restored row refers to are written.
-    The result: {"created", "objects": {model: count}, "media_files", "skipped"}.
+    The result: {"created", "objects": {model: count}, "media_files", "skipped",
+    "saved_current_to": the backup of the previous content, or None}.
     """
     source = Path(source)
     if not source.is_file():
         raise BackupError(f"No backup at {source}.")
-    if not allow_non_empty:
-        occupied = [name for name in CONTENT_MODELS if apps.get_model(name).objects.exists()]
-        if occupied:
-            raise BackupError(
-                "This install already has content ("
-                + ", ".join(occupied)
-                + "). Restore into an empty database, or pass --force to merge."
-            )
     with _open_archive(source) as archive:
         members = _checked_members(archive, source)
         manifest = _read_json(archive, members, "manifest.json", source)
@@ -157,6 +187,17 @@ def restore_backup(source, *, allow_non_empty=False):
             raise BackupError(
                 f"{source}: data.json is not a list of objects. Nothing was restored."
             )
+        occupied = existing_content()
+        if occupied:
+            confirmed = save_current_to is not None and (
+                confirm is None or confirm(occupied, save_current_to)
+            )
+            if not confirmed:
+                raise InstallNotEmpty(
+                    f"This install already has content ({', '.join(occupied)}). "
+                    "Nothing was changed."
+                )
+            create_backup(save_current_to)
         with transaction.atomic():
             _load(objects, source)
             _render_again()
@@ -167,6 +208,7 @@ def restore_backup(source, *, allow_non_empty=False):
         "objects": _count(objects),
         "media_files": len(written),
         "skipped": skipped,
+        "saved_current_to": save_current_to if occupied else None,
     }
 
 

@@ -38,13 +38,19 @@ FEEDS_CHANGED_AT = datetime.datetime(2024, 3, 1, 9, 30, tzinfo=datetime.UTC)
 
 def run(*args, env_extra, timeout=300, stdin=None):
     """A command in a fresh process with only the environment given (no Redis: its
-    cache would be the test run's)."""
+    cache would be the test run's), reading `stdin` (nothing: as from cron)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
     env.update(env_extra)
     return subprocess.run(
-        args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, input=stdin
+        args,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=stdin or "",
     )
 
 

@@ -4,27 +4,18 @@ media together, into an empty install."""
 import io
 import os
 import stat
-import subprocess
 import sys
 import tarfile
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from announcements.models import Announcement
 
+from .backup_helpers import run
 from .factories import image_upload, make_announcement, make_member, make_user
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args, env_extra, timeout=180):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.pop("DATABASE_URL", None)
-    env.update(env_extra)
-    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def test_backup_restores_into_an_empty_install(tmp_path, media_root):
@@ -53,6 +44,7 @@ def test_backup_restores_into_an_empty_install(tmp_path, media_root):
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
         "DJANGO_MEDIA_ROOT": str(tmp_path / "fresh-media"),
+        "DJANGO_BACKUP_DIR": str(tmp_path / "fresh-backups"),
     }
     # What `make restore` runs (make itself would first pip-install into the venv).
     result = run(sys.executable, "manage.py", "restore", str(archive), env_extra=fresh)
