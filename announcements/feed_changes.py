@@ -6,6 +6,10 @@ now. After the transaction commits, those feeds' `FeedState.changed_at` is set
 (their validators move even when an item *left* them) and the hub is pinged in
 the background. Edits to drafts and scheduled items change no feed; scheduled
 items going live are announced by `manage.py ping_hubs`.
+
+Restoring a backup changes no feed: its rows are loaded as they were saved
+(raw saves, and relations set inside dpga.restoring.restoring()), with the
+backed-up feed states.
 """
 
 import threading
@@ -15,6 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 
 from dpga.caching import content_version
+from dpga.restoring import is_restoring
 
 from .feed_scopes import scope_keys_for
 from .models import Announcement, FeedState
@@ -88,6 +93,8 @@ def _after_delete(sender, instance, **kwargs):
 
 
 def _relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if is_restoring():
+        return
     if isinstance(instance, Announcement):
         pks = [instance.pk]
     elif reverse and pk_set:

@@ -2,11 +2,19 @@
 
 The archive is a .tar.gz holding
     manifest.json   what made it, when, and how many objects of each kind
-    data.json       `dumpdata` of the site's content and accounts (natural keys)
+    data.json       `dumpdata` of the site's content and accounts (ids kept; groups by name)
     media/...       every uploaded file, under its storage name
 
 It is independent of the database engine: a SQLite backup restores into
-PostgreSQL and back. Restoring needs an empty install (migrated, no content).
+PostgreSQL and back. Restoring is meant for an empty install (migrated, no
+content). Over content, restore_backup() needs `save_current_to`: the content
+is first written there as a backup of its own (0600), then the archive is
+merged in (its rows replace those with the same id; groups: the same name).
+A restore is faithful: every row comes back with its id, and nothing is added.
+Rows are loaded as they were saved (`loaddata`'s raw saves, inside
+dpga.restoring.restoring()), so no receiver writes a revision, moves a feed's
+change time or pings the WebSub hub; loaddata then moves PostgreSQL's id
+sequences past the restored ids, so the next save gets a new one.
 
 A restore trusts nothing in the archive: a path out of the folder, a link, a
 file that is not a tar or is cut short is refused with a BackupError before
@@ -43,6 +51,7 @@ from .caching import content_version
 from .pictures.images import validate_image
 from .pictures.renditions import file_names as rendition_names
 from .rendering import render_markdown
+from .restoring import restoring
 
 FORMAT_VERSION = 1
 # Rebuilt by migrations or transient: never copied.
@@ -53,8 +62,9 @@ EXCLUDED = [
     "admin.logentry",
     "axes",
 ]
-KEEP_PRIMARY_KEYS = ["taggit.taggeditem"]
-CONTENT_MODELS = ["announcements.Announcement", "members.Member", "auth.User", "taggit.Tag"]
+# Rows keep their ids (feed states name tags by id: "tag:7"), except groups: they
+# are matched by name, as migrations create the site's roles in every install.
+BY_NAME = ["auth.group"]
 # Stored HTML is never taken from an archive: it is rendered again from its Markdown.
 RENDERED_FIELDS = {
     "announcements.Announcement": ("body", "body_html"),
@@ -108,15 +118,16 @@ def rename_old_fields(objects):
     return objects
 
 
+class InstallNotEmpty(BackupError):
+    """The install has content, and restoring over it was not confirmed."""
+
+
 def create_backup(destination):
     """Write the archive to `destination` (a path); return the manifest."""
     destination = Path(destination)
     destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    objects = _dump(exclude=[*EXCLUDED, *KEEP_PRIMARY_KEYS], natural_primary=True)
-    # django-taggit's tagged items share a "natural key" (the object's id) per object;
-    # keyed that way, an announcement's second tag would overwrite its first.
-    for label in KEEP_PRIMARY_KEYS:
-        objects += _dump(label, natural_primary=False)
+    objects = _dump(*BY_NAME, natural_primary=True)
+    objects += _dump(exclude=[*EXCLUDED, *BY_NAME], natural_primary=False)
     payload = json.dumps(objects).encode()
     manifest = {
         "format": FORMAT_VERSION,
@@ -142,26 +153,50 @@ def create_backup(destination):
     return manifest
 
 
-def restore_backup(source, *, allow_non_empty=False):
-    """Load the archive into this (migrated, empty) install; return what was restored.
+def new_backup_path(prefix):
+    """A path for a new archive in settings.BACKUP_DIR, named by the UTC time."""
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
+    folder = Path(settings.BACKUP_DIR)
+    path, number = folder / f"{prefix}-{stamp}.tar.gz", 1
+    while path.exists():  # never over an earlier backup, even one made this second
+        number += 1
+        path = folder / f"{prefix}-{stamp}-{number}.tar.gz"
+    return path
+
+
+def existing_content():
+    """["3 announcements", ...]: the rows here that a restore would overwrite
+    (none in a new install: migrations create only groups, matched by name)."""
+    found = []
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.proxy or {meta.app_label, meta.label_lower} & {*EXCLUDED, *BY_NAME}:
+            continue
+        count = model._base_manager.count()
+        if count:
+            found.append(f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}")
+    return found
+
+
+def restore_backup(source, *, save_current_to=None, confirm=None):
+    """Load the archive into this (migrated) install; return what was restored.
+
+    Over content (existing_content()), `confirm(content, save_current_to)` is
+    asked once the archive is checked; unless it says yes (a missing `confirm`
+    does when `save_current_to` is given), InstallNotEmpty is raised and nothing
+    changes. If it does, the content is first written to `save_current_to` as
+    a backup of its own, and the archive is then merged in.
 
     Nothing in the archive is trusted. Every member is checked before anything
     is restored (no path out of the folder, no link, no special file); the data
     is loaded in one transaction; the stored HTML is rendered again from the
     Markdown; and only pictures that a restored row refers to are written.
-    The result: {"created", "objects": {model: count}, "media_files", "skipped"}.
+    The result: {"created", "objects": {model: count}, "media_files", "skipped",
+    "saved_current_to": the backup of the previous content, or None}.
     """
     source = Path(source)
     if not source.is_file():
         raise BackupError(f"No backup at {source}.")
-    if not allow_non_empty:
-        occupied = [name for name in CONTENT_MODELS if apps.get_model(name).objects.exists()]
-        if occupied:
-            raise BackupError(
-                "This install already has content ("
-                + ", ".join(occupied)
-                + "). Restore into an empty database, or pass --force to merge."
-            )
     with _open_archive(source) as archive:
         members = _checked_members(archive, source)
         manifest = _read_json(archive, members, "manifest.json", source)
@@ -176,6 +211,17 @@ def restore_backup(source, *, allow_non_empty=False):
             raise BackupError(
                 f"{source}: data.json is not a list of objects. Nothing was restored."
             )
+        occupied = existing_content()
+        if occupied:
+            confirmed = save_current_to is not None and (
+                confirm is None or confirm(occupied, save_current_to)
+            )
+            if not confirmed:
+                raise InstallNotEmpty(
+                    f"This install already has content ({', '.join(occupied)}). "
+                    "Nothing was changed."
+                )
+            create_backup(save_current_to)
         with transaction.atomic():
             _load(rename_old_fields(objects), source)
             _render_again()
@@ -186,6 +232,7 @@ def restore_backup(source, *, allow_non_empty=False):
         "objects": _count(objects),
         "media_files": len(written),
         "skipped": skipped,
+        "saved_current_to": save_current_to if occupied else None,
     }
 
 
@@ -257,7 +304,8 @@ def _load(objects, source):
         fixture = Path(folder) / "data.json"
         fixture.write_text(json.dumps(objects))
         try:
-            call_command("loaddata", str(fixture), verbosity=0)
+            with restoring():
+                call_command("loaddata", str(fixture), verbosity=0)
         except LOAD_ERRORS as error:
             reason = str(error).replace(str(fixture), "data.json")
             raise BackupError(

@@ -5,6 +5,10 @@ that migrates with the model, so old revisions stay readable after schema
 changes and can be queried like any other table. One revision is written per
 save in the admin, after tags and many-to-many relations are saved, so a
 revision always shows the whole object as it was.
+
+A row loaded as it was saved (`loaddata`, a restored backup: its saves are
+`raw`) is no edit: neither its save nor the relations loaded with it write a
+revision; the backup's own revisions are loaded with it.
 """
 
 import difflib
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import ManyToManyField
 from django.db.models.fields.files import FieldFile
+from django.db.models.signals import pre_save
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -30,10 +35,22 @@ class Revisions(HistoricalRecords):
         super().finalize(sender, **kwargs)
         if sender is self.cls:
             sender._revisions = self
+            uid = f"dpga.revisions.loaded.{sender._meta.label_lower}"
+            pre_save.connect(loaded_as_saved, sender=sender, weak=False, dispatch_uid=uid)
 
     def write(self, instance):
         history_type = "~" if instance.history.exists() else "+"
         self.create_historical_record(instance, history_type)
+
+
+def loaded_as_saved(sender, instance, raw=False, **kwargs):
+    """A raw save loads a row as it was: the relations loaded with it are no edit.
+
+    (Saving it writes no revision already; setting its many-to-many relations
+    would, without django-simple-history's documented skip_history_when_saving.)
+    """
+    if raw:
+        instance.skip_history_when_saving = True
 
 
 def write_revision(instance, user=None, reason=None):

@@ -46,6 +46,13 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def backup_dir(settings, tmp_path):
+    """Every test writes backups to its own folder, never to the project's backups."""
+    settings.BACKUP_DIR = tmp_path / "backups"
+    return settings.BACKUP_DIR
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Every test starts with an empty cache: no page rendered by another test."""
     from django.core.cache import cache

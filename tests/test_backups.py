@@ -4,10 +4,8 @@ media together, into an empty install."""
 import io
 import os
 import stat
-import subprocess
 import sys
 import tarfile
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,17 +13,10 @@ from django.core.management import CommandError, call_command
 from announcements.models import Announcement
 from members.models import Member
 
+from .backup_helpers import run
 from .factories import image_upload, make_announcement, make_member, make_user
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args, env_extra, timeout=180):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.pop("DATABASE_URL", None)
-    env.update(env_extra)
-    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def test_backup_restores_into_an_empty_install(tmp_path, media_root):
@@ -56,6 +47,7 @@ def test_backup_restores_into_an_empty_install(tmp_path, media_root):
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
         "DJANGO_MEDIA_ROOT": str(tmp_path / "fresh-media"),
+        "DJANGO_BACKUP_DIR": str(tmp_path / "fresh-backups"),
     }
     # What `make restore` runs (make itself would first pip-install into the venv).
     result = run(sys.executable, "manage.py", "restore", str(archive), env_extra=fresh)
@@ -135,6 +127,7 @@ def test_an_archive_from_before_the_logo_was_renamed_still_restores(tmp_path):
     with tarfile.open(old_archive) as old:
         assert b'"logo_alt": "UNDP"' in old.extractfile("data.json").read()
     Member.objects.all().delete()
+    Member.history.all().delete()
 
     call_command("restore", str(old_archive), stdout=io.StringIO())
     restored = Member.objects.get(slug="undp")

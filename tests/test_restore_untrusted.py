@@ -68,7 +68,7 @@ def edited(path, destination, change_data=None, replace=None, extra=()):
 
 def restore(archive, **options):
     out, err = io.StringIO(), io.StringIO()
-    call_command("restore", str(archive), force=True, stdout=out, stderr=err, **options)
+    call_command("restore", str(archive), overwrite=True, stdout=out, stderr=err, **options)
     return out.getvalue() + err.getvalue()
 
 

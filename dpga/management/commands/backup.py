@@ -1,10 +1,9 @@
-import datetime
-from pathlib import Path
+"""`manage.py backup`: the database and the uploaded media in one .tar.gz archive
+(see dpga/backups.py), by default in settings.BACKUP_DIR (DJANGO_BACKUP_DIR)."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from dpga.backups import create_backup
+from dpga.backups import create_backup, new_backup_path
 
 
 class Command(BaseCommand):
@@ -13,13 +12,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--output",
-            help="Archive path (default: backups/dpga-<UTC time>.tar.gz in the project folder).",
+            help="Archive path (default: dpga-<UTC time>.tar.gz in DJANGO_BACKUP_DIR, "
+            "backups/ in the project folder).",
         )
 
     def handle(self, *args, output=None, **options):
         if not output:
-            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
-            output = Path(settings.BASE_DIR) / "backups" / f"dpga-{stamp}.tar.gz"
+            output = new_backup_path("dpga")
         manifest = create_backup(output)
         total = sum(manifest["objects"].values())
         self.stdout.write(
