@@ -1,6 +1,6 @@
 """The announcement's admin page: the form (with the workflow comment), the list, the
-picture as served; the workflow, preview links and the tags' hint come from their own
-modules' mixins (workflow.py, previews.py, tags.py)."""
+picture as served; the workflow, preview links, deleting and the tags' hint come from
+their own modules' mixins (workflow.py, previews.py, deleting.py, tags.py)."""
 
 from django import forms
 from django.contrib import admin
@@ -15,6 +15,7 @@ from dpga.pictures.admin import picture_summary
 
 from .. import workflow
 from ..models import Announcement
+from .deleting import DeletionAdminMixin
 from .previews import PreviewLinksAdminMixin
 from .tags import TagHintAdminMixin
 from .times import zone_description, zoned
@@ -87,6 +88,7 @@ class AnnouncementAdminForm(forms.ModelForm):
 
 
 class AnnouncementAdmin(
+    DeletionAdminMixin,
     WorkflowAdminMixin,
     TagHintAdminMixin,
     PreviewLinksAdminMixin,
