@@ -27,6 +27,7 @@ from dpga.pictures.models import PictureOwner
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions
 
+from .addresses import address_holder, refuse_taken_slug
 from .queryset import AnnouncementQuerySet
 
 RESERVED_SLUGS = {"tags", "page", "feed", "feeds", "search", "archive", "preview"}
@@ -236,10 +237,24 @@ class Announcement(PictureOwner, Translatable):
         if base in RESERVED_SLUGS or base.isdigit():
             base = f"{base}-news"
         slug, number = base, 1
-        while cls._base_manager.filter(slug=slug).exists():
+        while address_holder(cls, slug) is not None:
             number += 1
             slug = f"{base}-{number}"
         return slug
+
+    def clean(self):
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.slug and "slug" not in errors:
+            try:
+                refuse_taken_slug(type(self), self.slug, announcement_pk=self.pk)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     # Pictures (the rest is PictureOwner's) ---------------------------------------
 

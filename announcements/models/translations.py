@@ -9,6 +9,7 @@ from django.utils.translation import override
 from dpga.languages.translations import Translation
 from dpga.rendering import render_markdown
 
+from .addresses import refuse_taken_slug
 from .announcement import Announcement, validate_not_reserved
 
 
@@ -74,6 +75,14 @@ class AnnouncementTranslation(Translation):
             and not self.picture_alt.strip()
         ):
             raise ValidationError({"picture_alt": _("Describe the picture in this language too.")})
+        if self.announcement_id and self.language and self.slug:
+            # Not another announcement's address in this language (models/addresses.py).
+            refuse_taken_slug(
+                Announcement,
+                self.slug,
+                announcement_pk=self.announcement_id,
+                language=self.language,
+            )
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
