@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from taggit.managers import TaggableManager
 
+from dpga.control_characters import multi_line, single_line
 from dpga.languages.translations import Translatable, current_language, language_codes
 from dpga.pictures import renditions
 from dpga.pictures.models import PictureOwner
@@ -66,7 +67,7 @@ class Announcement(PictureOwner, Translatable):
         REVIEW = "review", _("Ready for review")
         PUBLISHED = "published", _("Published")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -77,11 +78,14 @@ class Announcement(PictureOwner, Translatable):
     summary = models.CharField(
         _("summary"),
         max_length=300,
+        validators=[single_line],
         help_text=_(
             "Plain text, at most 300 characters. Shown in lists, feeds and search results."
         ),
     )
-    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body = models.TextField(
+        _("body"), blank=True, validators=[multi_line], help_text=_("Markdown.")
+    )
     body_html = models.TextField(editable=False, blank=True)
     # picture, picture_alt, picture_decorative, picture_renditions: see PictureOwner.
     picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
