@@ -133,6 +133,9 @@ def hostile_site(django_db_setup, django_db_blocker, tmp_path_factory):
         Announcement.objects.all().delete()
         Member.objects.all().delete()
         Tag.objects.all().delete()
+        # Their revisions too: a later test may get the same primary keys.
+        Announcement.history.all().delete()
+        Member.history.all().delete()
         user.delete()
 
 
