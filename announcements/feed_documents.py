@@ -8,8 +8,10 @@ shows:
 * a strong ``ETag``: a hash of how the feed renders it (format, language, host,
   the feed object's rendered fields, given by the feed) and the (id, updated,
   published) of the items shown, plus the feed's last recorded change
-  (``FeedState``, which catches removals and tag changes); so an edit under
-  another tag leaves this feed's ETag alone;
+  (``FeedState``, which catches removals and tag changes) and the last time a
+  name its items show changed (an author's or a tag's, ``FeedState.renamed_at``:
+  no item's own dates move then); so an edit under another tag leaves this
+  feed's ETag alone;
 * ``Last-Modified``: the newest change among those.
 
 Archives (RFC 5005, section 4): items are numbered oldest first and cut into
@@ -53,7 +55,8 @@ class FeedDocument:
 
     def __init__(self, announcements, page=None, state_key=None):
         self.page = page
-        self.total, self.state_changed_at, self.rows = self.facts(announcements, page, state_key)
+        facts = self.facts(announcements, page, state_key)
+        self.total, self.state_changed_at, self.renamed_at, self.rows = facts
         self.archive_pages = self.total // ARCHIVE_PAGE_SIZE
         if self.rows is None:
             raise Http404(_("No such archive page."))
@@ -61,19 +64,24 @@ class FeedDocument:
 
     @staticmethod
     def facts(announcements, page, state_key):
-        """(total, the feed's recorded change, rows of (pk, updated, published));
-        rows is None for an archive page that does not exist."""
+        """(total, the feed's recorded change, its last rename, rows of (pk, updated,
+        published)); rows is None for an archive page that does not exist."""
         published = announcements.published()
-        recorded = FeedState.objects.filter(key=state_key).values("changed_at")[:1]
-        totals = published.aggregate(total=Count("pk"), state_changed_at=Max(Subquery(recorded)))
-        total = totals["total"]
+        state = FeedState.objects.filter(key=state_key)
+        totals = published.aggregate(
+            total=Count("pk"),
+            **{
+                field: Max(Subquery(state.values(field)[:1]))
+                for field in ("changed_at", "renamed_at")
+            },
+        )
+        total, changed_at, renamed_at = totals["total"], totals["changed_at"], totals["renamed_at"]
         # With no published row the aggregate has no row to carry the state on.
-        state_changed_at = totals["state_changed_at"]
         if not total and state_key is not None:
-            state = FeedState.objects.filter(key=state_key)
-            state_changed_at = state.values_list("changed_at", flat=True).first()
+            recorded = state.values_list("changed_at", "renamed_at").first()
+            changed_at, renamed_at = recorded or (None, None)
         if page is not None and page > total // ARCHIVE_PAGE_SIZE:
-            return total, state_changed_at, None
+            return total, changed_at, renamed_at, None
         fields = ("pk", "updated_at", "publish_at")
         if page is None:
             rows = list(published.newest_first().values_list(*fields)[:FEED_SIZE])
@@ -81,7 +89,7 @@ class FeedDocument:
             start = (page - 1) * ARCHIVE_PAGE_SIZE
             oldest_first = published.order_by("publish_at", "pk").values_list(*fields)
             rows = list(oldest_first[start : start + ARCHIVE_PAGE_SIZE])[::-1]
-        return total, state_changed_at, rows
+        return total, changed_at, renamed_at, rows
 
     @property
     def newest_change(self):
@@ -110,6 +118,9 @@ class FeedDocument:
     def etag(self, *rendering):
         """A strong ETag for this document as rendered with these facts (format, host...)."""
         parts = [FEED_FORMAT_VERSION, *rendering, self.fingerprint()]
+        # A renamed author or tag changes the items' text, not their dates: every
+        # document counts it.
+        parts.append(self.renamed_at.timestamp() if self.renamed_at else "")
         if self.page is None:
             # The feed's last recorded change catches what the rows cannot show
             # (an item retagged in place). Archive pages leave it out so that
@@ -123,7 +134,7 @@ class FeedDocument:
         Last-Modified errs late, never early: it also counts the feed's last
         recorded change (an item leaving an archive page).
         """
-        candidates = [self.updated, self.state_changed_at, *other_changes]
+        candidates = [self.updated, self.state_changed_at, self.renamed_at, *other_changes]
         return max((d for d in candidates if d), default=None)
 
     def items(self):

@@ -3,7 +3,7 @@ connected once by AnnouncementsConfig.ready(). (An announcement's picture files 
 with it as every picture owner's do: dpga.pictures.models.delete_picture_files.)"""
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils.text import slugify
 from simple_history.signals import pre_create_historical_record
 from taggit.models import Tag, TaggedItem
@@ -40,10 +40,19 @@ def ascii_tag_slug(sender, instance, **kwargs):
     instance.slug = slug
 
 
-def published_announcement_deleted(sender, instance, **kwargs):
-    """A published announcement's address answers 410 Gone once it is deleted."""
+def remember_addresses(sender, instance, **kwargs):
+    """A published announcement's slugs (its own and its translations'), read before
+    its translations are deleted with it."""
     if instance.is_published:
-        SlugRedirect.objects.record_gone(SlugRedirect.Kind.ANNOUNCEMENT, instance.slug)
+        translated = instance.translations.values_list("slug", flat=True)
+        instance._slugs_before_delete = [instance.slug, *translated]
+
+
+def published_announcement_deleted(sender, instance, **kwargs):
+    """A published announcement's addresses, in every language, answer 410 Gone once
+    it is deleted."""
+    for slug in instance.__dict__.pop("_slugs_before_delete", []):
+        SlugRedirect.objects.record_gone(SlugRedirect.Kind.ANNOUNCEMENT, slug)
 
 
 def snapshot_tags(sender, instance, history_instance, **kwargs):
@@ -71,6 +80,7 @@ def connect():
     content_version.register_next_change(reading.next_scheduled_publish)
 
     pre_save.connect(ascii_tag_slug, sender=Tag, dispatch_uid=f"{uid}.ascii-tag-slug")
+    pre_delete.connect(remember_addresses, sender=Announcement, dispatch_uid=f"{uid}.gone")
     post_delete.connect(
         published_announcement_deleted, sender=Announcement, dispatch_uid=f"{uid}.gone"
     )

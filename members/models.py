@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dpga.control_characters import multi_line, single_line
 from dpga.languages.translations import Translatable, TranslatableQuerySet, Translation
 from dpga.pictures import renditions
 from dpga.pictures.models import PictureOwner
@@ -43,8 +44,10 @@ class Member(PictureOwner, Translatable):
         NON_PROFIT = "non_profit", _("Non-profit / civil society")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=200)
-    short_name = models.CharField(_("short name or acronym"), max_length=40, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
+    short_name = models.CharField(
+        _("short name or acronym"), max_length=40, blank=True, validators=[single_line]
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     category = models.CharField(
         _("category"), max_length=20, choices=Category.choices, default=Category.OTHER
@@ -55,12 +58,14 @@ class Member(PictureOwner, Translatable):
     website = models.URLField(
         _("website"),
         blank=True,
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[URLValidator(schemes=["http", "https"]), single_line],
         help_text=_("Starting with https:// or http://."),
     )
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = models.TextField(
+        _("description"), blank=True, validators=[multi_line], help_text=_("Markdown.")
+    )
     description_html = models.TextField(editable=False, blank=True)
-    country = models.CharField(_("country"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True, validators=[single_line])
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -186,7 +191,9 @@ class MemberTranslation(Translation):
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="translations"
     )
-    description = models.TextField(_("description"), help_text=_("Markdown."))
+    description = models.TextField(
+        _("description"), validators=[multi_line], help_text=_("Markdown.")
+    )
     description_html = models.TextField(editable=False, blank=True)
 
     class Meta:

@@ -49,7 +49,7 @@ def test_draft_preview_review_schedule_rename_and_go_live(settings):
         )
         assert response.status_code == 302
         link = PreviewLink.objects.get(announcement=announcement)
-        preview = reviewer.get(link.get_absolute_url())
+        preview = reviewer.get(link.get_preview_url())
         assert preview.status_code == 200
         assert "The ministry <strong>joins</strong> today." in preview.content.decode()
         assert preview["X-Robots-Tag"].startswith("noindex")
@@ -89,7 +89,7 @@ def test_draft_preview_review_schedule_rename_and_go_live(settings):
         assert announcement.slug == "ministry-of-ict-joins"
         assert announcement.is_scheduled, "an editor's rename leaves the schedule alone"
         assert reviewer.get("/news/ministry-of-ict-joins/").status_code == 404
-        assert reviewer.get(link.get_absolute_url()).status_code == 200
+        assert reviewer.get(link.get_preview_url()).status_code == 200
 
     steps = list(Transition.objects.filter(announcement=announcement).order_by("at", "pk"))
     assert [(s.action, s.by) for s in steps] == [("submit", edna), ("publish", paul)]
@@ -100,7 +100,7 @@ def test_draft_preview_review_schedule_rename_and_go_live(settings):
         assert old.status_code == 301
         assert old["Location"] == "/news/ministry-of-ict-joins/"
         assert reviewer.get(old["Location"]).status_code == 200
-        assert reviewer.get(link.get_absolute_url())["Location"] == "/news/ministry-of-ict-joins/"
+        assert reviewer.get(link.get_preview_url())["Location"] == "/news/ministry-of-ict-joins/"
         for fmt in ("rss", "atom"):
             feed = feedparser.parse(reviewer.get(f"/news/feed/{fmt}/").content)
             entry = feed.entries[0]

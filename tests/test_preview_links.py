@@ -32,7 +32,7 @@ def create_link(client, announcement):
 
 def test_a_preview_is_marked_never_cached_and_never_indexed(clock, draft):
     link = PreviewLink.create_for(draft)
-    response = Client().get(link.get_absolute_url())
+    response = Client().get(link.get_preview_url())
     assert response.status_code == 200
     page = response.content.decode()
     assert "Preview: this announcement is not public yet" in page
@@ -57,16 +57,16 @@ def test_links_expire_after_48_hours_by_default(clock, draft):
     link = PreviewLink.create_for(draft)
     assert link.expires_at == NOW + datetime.timedelta(hours=48)
     clock.move_to(NOW + datetime.timedelta(hours=47, minutes=59))
-    assert Client().get(link.get_absolute_url()).status_code == 200
+    assert Client().get(link.get_preview_url()).status_code == 200
     clock.move_to(NOW + datetime.timedelta(hours=48, seconds=1))
-    assert Client().get(link.get_absolute_url()).status_code == 404
+    assert Client().get(link.get_preview_url()).status_code == 404
 
 
 def test_the_lifetime_is_a_setting(clock, draft, settings):
     settings.PREVIEW_LINK_HOURS = 2
     link = PreviewLink.create_for(draft)
     clock.move_to(NOW + datetime.timedelta(hours=2, seconds=1))
-    assert Client().get(link.get_absolute_url()).status_code == 404
+    assert Client().get(link.get_preview_url()).status_code == 404
 
 
 def test_a_token_signed_for_something_else_is_refused(clock, draft):
@@ -80,7 +80,7 @@ def test_once_published_the_link_leads_to_the_public_page(clock, draft):
     link = PreviewLink.create_for(draft)
     draft.publish()
     draft.save()
-    response = Client().get(link.get_absolute_url())
+    response = Client().get(link.get_preview_url())
     assert response.status_code == 302
     assert response["Location"] == "/news/secret-plans/"
 
@@ -90,7 +90,7 @@ def test_while_scheduled_it_is_still_a_preview(clock, draft):
     draft.publish_at = NOW + datetime.timedelta(days=1)
     draft.publish()
     draft.save()
-    assert Client().get(link.get_absolute_url()).status_code == 200
+    assert Client().get(link.get_preview_url()).status_code == 200
 
 
 def test_the_author_creates_and_revokes_a_link_in_the_admin(clock):
@@ -102,7 +102,7 @@ def test_the_author_creates_and_revokes_a_link_in_the_admin(clock):
     link = PreviewLink.objects.get()
     assert link.created_by == edna
     page = client.get(response["Location"]).content.decode()
-    assert f"http://testserver{link.get_absolute_url()}" in page
+    assert f"http://testserver{link.get_preview_url()}" in page
     assert "Preview link created" in page
 
     response = client.post(
@@ -111,7 +111,7 @@ def test_the_author_creates_and_revokes_a_link_in_the_admin(clock):
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.revoked_at == NOW
-    assert Client().get(link.get_absolute_url()).status_code == 404
+    assert Client().get(link.get_preview_url()).status_code == 404
 
 
 def test_another_editor_may_not_share_someone_elses_draft(clock):
@@ -121,7 +121,7 @@ def test_another_editor_may_not_share_someone_elses_draft(clock):
     link = PreviewLink.create_for(draft)
     revoke = f"/admin/announcements/announcement/{draft.pk}/preview-links/{link.pk}/revoke/"
     assert other.post(revoke).status_code == 403
-    assert Client().get(link.get_absolute_url()).status_code == 200
+    assert Client().get(link.get_preview_url()).status_code == 200
 
 
 def test_a_publisher_may_share_any_draft_and_links_need_post(clock):

@@ -3,6 +3,7 @@
 - announcement.py   the announcement's form, list and page
 - workflow.py       review steps on save and as bulk actions; the steps taken
 - previews.py       preview links for drafts; the links made
+- deleting.py       who may delete an announcement; its own records go with it
 - tags.py           the tags field's hint, merging tags (replacing taggit's tag admin);
                     the merges made
 - translations.py   every translation of an announcement

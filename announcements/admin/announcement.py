@@ -1,6 +1,6 @@
 """The announcement's admin page: the form (with the workflow comment), the list, the
-picture as served; the workflow, preview links and the tags' hint come from their own
-modules' mixins (workflow.py, previews.py, tags.py)."""
+picture as served; the workflow, preview links, deleting and the tags' hint come from
+their own modules' mixins (workflow.py, previews.py, deleting.py, tags.py)."""
 
 from django import forms
 from django.contrib import admin
@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
+from dpga.control_characters import multi_line, single_line
 from dpga.languages.admin import HasOutOfDateTranslationFilter, TranslatedOriginalAdminMixin
 from dpga.pictures.admin import picture_summary
 
 from .. import workflow
 from ..models import Announcement
+from .deleting import DeletionAdminMixin
 from .previews import PreviewLinksAdminMixin
 from .tags import TagHintAdminMixin
 from .times import zone_description, zoned
@@ -27,6 +29,7 @@ class AnnouncementAdminForm(forms.ModelForm):
     workflow_comment = forms.CharField(
         label=gettext_lazy("Comment for the workflow"),
         required=False,
+        validators=[multi_line],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy(
             "Kept with the workflow step: what a reviewer should look at, or what "
@@ -56,6 +59,9 @@ class AnnouncementAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Tags are names of one line each (taggit's field has no such check).
+        if "tags" in self.fields:
+            self.fields["tags"].validators.append(single_line)
         # Remembered now: validation copies the posted status onto the instance.
         self.status_before = self.instance.status if self.instance.pk else Status.DRAFT
 
@@ -87,6 +93,7 @@ class AnnouncementAdminForm(forms.ModelForm):
 
 
 class AnnouncementAdmin(
+    DeletionAdminMixin,
     WorkflowAdminMixin,
     TagHintAdminMixin,
     PreviewLinksAdminMixin,

@@ -1,8 +1,10 @@
 """Preview links in the admin: a draft's author or a publisher makes one on the
-announcement's page (or revokes it there); all links are listed, never edited.
+announcement's page (or revokes it there); links are listed, never edited.
 
 Anyone holding a link can read the draft until it expires or is revoked
-(announcements.models.PreviewLink).
+(announcements.models.PreviewLink), so a link is shown only to those who may share
+the draft: its author sees the links of their own announcements, a publisher every
+link. Another editor sees none, on the announcement's page or in the links' list.
 """
 
 from django.conf import settings
@@ -49,10 +51,11 @@ class PreviewLinksAdminMixin:
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        may_share = obj is not None and self.may_share_preview(request, obj)
         context.update(
             {
-                "preview_links": list(obj.preview_links.all()[:10]) if obj else [],
-                "can_share_preview": obj is not None and self.may_share_preview(request, obj),
+                "preview_links": list(obj.preview_links.all()[:10]) if may_share else [],
+                "can_share_preview": may_share,
                 "preview_link_hours": settings.PREVIEW_LINK_HOURS,
             }
         )
@@ -78,7 +81,7 @@ class PreviewLinksAdminMixin:
             _("Preview link created; anyone with it can read the draft until %(expires)s: %(url)s")
             % {
                 "expires": zoned(link.expires_at),
-                "url": request.build_absolute_uri(link.get_absolute_url()),
+                "url": request.build_absolute_uri(link.get_preview_url()),
             },
             level=messages.SUCCESS,
         )
@@ -97,7 +100,8 @@ class PreviewLinksAdminMixin:
 
 
 class PreviewLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Every preview link: made from the announcement's page, where the link is shown;
+    """The preview links one may share (a publisher: all; an editor: those of their own
+    announcements): made from the announcement's page, where the link is shown;
     revoked (or deleted) here."""
 
     list_display = ["announcement", "state", "created_by", "created", "expires"]
@@ -107,6 +111,12 @@ class PreviewLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     fields = readonly_fields
     actions = ["revoke"]
     still_allowed = ("delete",)
+
+    def get_queryset(self, request):
+        links = super().get_queryset(request)
+        if request.user.has_perm(PUBLISH_PERMISSION):
+            return links
+        return links.filter(announcement__author=request.user)
 
     @admin.display(description=gettext_lazy("state"))
     def state(self, obj):

@@ -17,6 +17,7 @@ from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from dpga.admin import ReadOnlyAdminMixin
+from dpga.control_characters import single_line
 
 from ..tagging import merge_tags, tag_hint
 from .times import zoned
@@ -62,9 +63,23 @@ class MergeTagsForm(forms.Form):
         self.fields["into"].queryset = tags
 
 
-class TagAdmin(TaggitTagAdmin):
-    """Taggit's tag admin, with a merge that leaves 301s behind and a record."""
+class TagForm(forms.ModelForm):
+    """A tag's name is one line of text (taggit's model does not say so)."""
 
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].validators.append(single_line)
+
+
+class TagAdmin(TaggitTagAdmin):
+    """Taggit's tag admin, with a merge that leaves 301s behind and a record, and tag
+    names refused control characters."""
+
+    form = TagForm
     actions = ["merge_selected_tags"]
 
     def get_urls(self):

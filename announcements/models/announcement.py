@@ -21,12 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 from taggit.managers import TaggableManager
 
+from dpga.control_characters import multi_line, single_line
 from dpga.languages.translations import Translatable, current_language, language_codes
 from dpga.pictures import renditions
 from dpga.pictures.models import PictureOwner
 from dpga.rendering import render_markdown
 from dpga.revisions import Revisions
 
+from .addresses import address_holder, refuse_taken_slug
 from .queryset import AnnouncementQuerySet
 
 RESERVED_SLUGS = {"tags", "page", "feed", "feeds", "search", "archive", "preview"}
@@ -65,7 +67,7 @@ class Announcement(PictureOwner, Translatable):
         REVIEW = "review", _("Ready for review")
         PUBLISHED = "published", _("Published")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -76,11 +78,14 @@ class Announcement(PictureOwner, Translatable):
     summary = models.CharField(
         _("summary"),
         max_length=300,
+        validators=[single_line],
         help_text=_(
             "Plain text, at most 300 characters. Shown in lists, feeds and search results."
         ),
     )
-    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    body = models.TextField(
+        _("body"), blank=True, validators=[multi_line], help_text=_("Markdown.")
+    )
     body_html = models.TextField(editable=False, blank=True)
     # picture, picture_alt, picture_decorative, picture_renditions: see PictureOwner.
     picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -236,10 +241,24 @@ class Announcement(PictureOwner, Translatable):
         if base in RESERVED_SLUGS or base.isdigit():
             base = f"{base}-news"
         slug, number = base, 1
-        while cls._base_manager.filter(slug=slug).exists():
+        while address_holder(cls, slug) is not None:
             number += 1
             slug = f"{base}-{number}"
         return slug
+
+    def clean(self):
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.slug and "slug" not in errors:
+            try:
+                refuse_taken_slug(type(self), self.slug, announcement_pk=self.pk)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     # Pictures (the rest is PictureOwner's) ---------------------------------------
 

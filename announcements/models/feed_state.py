@@ -10,12 +10,16 @@ class FeedState(models.Model):
 
     `changed_at` is set after an edit that changed what the feed shows (an item
     published, edited while live, unpublished, retagged or deleted), so the
-    feed's validators also move when an item *leaves* it. `announced_*` is what
-    `manage.py ping_hubs` compares against, so it pings each change once.
+    feed's validators also move when an item *leaves* it. `renamed_at` is set
+    (with `changed_at`) when a name its items show changed with no item edited:
+    their author's, or one of their tags'; archive pages, which leave `changed_at`
+    out of their ETag, count it. `announced_*` is what `manage.py ping_hubs`
+    compares against, so it pings each change once.
     """
 
     key = models.CharField(_("feed"), max_length=60, unique=True)
     changed_at = models.DateTimeField(_("content changed"), null=True, blank=True)
+    renamed_at = models.DateTimeField(_("names changed"), null=True, blank=True)
     announced_fingerprint = models.CharField(max_length=64, blank=True)
     announced_at = models.DateTimeField(_("announced to the hub"), null=True, blank=True)
 

@@ -81,7 +81,10 @@ class PreviewLink(models.Model):
             expires_at=now + datetime.timedelta(hours=hours),
         )
 
-    def get_absolute_url(self):
+    def get_preview_url(self):
+        """The link's address. Deliberately not get_absolute_url(): the admin would
+        offer that as "view on site" (and its /admin/r/ shortcut to any staff member),
+        handing the key to people who may not see the draft."""
         return reverse("announcements:preview", kwargs={"token": self.token})
 
     @property

@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from dpga.control_characters import multi_line, single_line
 from dpga.languages.translations import Translation
 from dpga.rendering import render_markdown
 
+from .addresses import refuse_taken_slug
 from .announcement import Announcement, validate_not_reserved
 
 
@@ -27,7 +29,7 @@ class AnnouncementTranslation(Translation):
         on_delete=models.CASCADE,
         related_name="translations",
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[single_line])
     slug = models.SlugField(
         _("slug"),
         max_length=200,
@@ -35,10 +37,17 @@ class AnnouncementTranslation(Translation):
         validators=[validate_not_reserved],
         help_text=_("The last part of the address in this language: /<language>/news/<slug>/."),
     )
-    summary = models.CharField(_("summary"), max_length=300)
-    body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
+    summary = models.CharField(_("summary"), max_length=300, validators=[single_line])
+    body = models.TextField(
+        _("body"), blank=True, validators=[multi_line], help_text=_("Markdown.")
+    )
     body_html = models.TextField(editable=False, blank=True)
-    picture_alt = models.CharField(_("picture description (alt text)"), max_length=250, blank=True)
+    picture_alt = models.CharField(
+        _("picture description (alt text)"),
+        max_length=250,
+        blank=True,
+        validators=[single_line],
+    )
 
     class Meta:
         verbose_name = _("announcement translation")
@@ -74,6 +83,14 @@ class AnnouncementTranslation(Translation):
             and not self.picture_alt.strip()
         ):
             raise ValidationError({"picture_alt": _("Describe the picture in this language too.")})
+        if self.announcement_id and self.language and self.slug:
+            # Not another announcement's address in this language (models/addresses.py).
+            refuse_taken_slug(
+                Announcement,
+                self.slug,
+                announcement_pk=self.announcement_id,
+                language=self.language,
+            )
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)

@@ -1,7 +1,8 @@
 """Pictures: checks on upload (by content, never by name) and the Pillow work.
 
 Everything here works on bytes and file-like objects; nothing touches a file
-path or a storage backend (that is ``dpga.pictures.renditions``' job).
+path or a storage backend (that is ``dpga.pictures.renditions``' job). A
+multi-picture JPEG (MPO) is accepted as a JPEG and kept as its first picture.
 
 Error codes raised by ``validate_image`` are stable, for tests and callers:
 ``empty_file``, ``file_too_large``, ``unsupported_format`` (SVG, BMP, ...),
@@ -27,6 +28,9 @@ ALLOWED_FORMATS = {
     "GIF": "image/gif",
 }
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif"}
+# What Pillow names a format we accept as another: a multi-picture JPEG (MPO, written
+# by many phone cameras: the photo, then a depth map or a second view) is a JPEG.
+ACCEPTED_AS = {"MPO": "JPEG"}
 MAX_SIDE = 20_000
 MAX_ASPECT_RATIO = 50
 SNIFF_BYTES = 1024
@@ -126,7 +130,7 @@ def validate_image(upload):
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload) as image:
-                image_format = image.format
+                image_format = ACCEPTED_AS.get(image.format, image.format)
                 if image_format not in ALLOWED_FORMATS:
                     raise _unsupported(image_format or _("This kind of"))
                 _check_dimensions(*image.size)
@@ -193,15 +197,15 @@ class EncodedImage:
 def open_still(source):
     """Open a picture as one upright still image, fully decoded.
 
-    The EXIF orientation is applied to the pixels, an animated GIF or WebP
-    becomes its first frame, and palette or CMYK modes become RGB(A).
+    The EXIF orientation is applied to the pixels, an animated GIF or WebP (or a
+    multi-picture JPEG) becomes its first frame, and palette or CMYK modes become RGB(A).
     """
     if hasattr(source, "seek"):
         source.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(source, formats=list(ALLOWED_FORMATS)) as image:
-            source_format = image.format
+            source_format = ACCEPTED_AS.get(image.format, image.format)
             image.seek(0)
             upright = ImageOps.exif_transpose(image)
             upright.load()

@@ -30,6 +30,7 @@ from django.db import models
 from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
+from ..control_characters import single_line
 from . import renditions
 from .fields import PictureField
 
@@ -64,7 +65,12 @@ class PictureOwner(models.Model):
     )
 
     picture = PictureField(_("picture"), upload_to=picture_upload_to, blank=True)
-    picture_alt = models.CharField(_("picture description (alt text)"), max_length=250, blank=True)
+    picture_alt = models.CharField(
+        _("picture description (alt text)"),
+        max_length=250,
+        blank=True,
+        validators=[single_line],
+    )
     picture_decorative = models.BooleanField(_("decorative picture"), default=False)
     # Names, sizes and types of the files made from the picture (see renditions.py).
     picture_renditions = models.JSONField(default=dict, blank=True, editable=False)
