@@ -13,6 +13,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
@@ -85,6 +86,8 @@ def feed_addresses(tag, member):
 @example(text="Half\ufffe and \uffff whole")
 @example(text="\x00\x01\x1f")
 def test_every_feed_is_valid_whatever_text_is_stored(client, text):
+    if connection.vendor == "postgresql":
+        text = text.replace("\x00", "")  # PostgreSQL text cannot hold NUL at all
     cache.clear()
     announcement, tag, member = store(text)
     for address in feed_addresses(tag, member):
