@@ -345,6 +345,7 @@ def test_a_hub_that_is_not_https_is_refused_with_an_error(
         call_command("check")
 
 
+@pytest.mark.django_db  # `check` may run checks that read the database (Django 6)
 @pytest.mark.parametrize(
     "address",
     ["https://hub.example/", "http://127.0.0.1:8080/", "http://[::1]/", "http://localhost/"],
