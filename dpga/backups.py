@@ -36,7 +36,6 @@ import json
 import os
 import tarfile
 import tempfile
-import zlib
 from pathlib import Path, PurePosixPath
 
 from django.apps import apps
@@ -47,6 +46,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 from PIL import Image
 
+from .archives import BackupError, checked_members, open_archive, read, read_json
 from .caching import content_version
 from .pictures.images import validate_image
 from .pictures.renditions import file_names as rendition_names
@@ -95,10 +95,6 @@ LOAD_ERRORS = (
 
 # {"app_label.modelname": {"old field name": "new field name"}}, filled by the apps.
 RENAMED_FIELDS = {}
-
-
-class BackupError(Exception):
-    pass
 
 
 def register_renamed_fields(model_label, renames):
@@ -197,16 +193,16 @@ def restore_backup(source, *, save_current_to=None, confirm=None):
     source = Path(source)
     if not source.is_file():
         raise BackupError(f"No backup at {source}.")
-    with _open_archive(source) as archive:
-        members = _checked_members(archive, source)
-        manifest = _read_json(archive, members, "manifest.json", source)
+    with open_archive(source) as archive:
+        members = checked_members(archive, source)
+        manifest = read_json(archive, members, "manifest.json", source)
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
             found = manifest.get("format") if isinstance(manifest, dict) else None
             raise BackupError(
                 f"{source}: manifest.json says format {found!r}; this site reads format "
                 f"{FORMAT_VERSION}. Nothing was restored."
             )
-        objects = _read_json(archive, members, "data.json", source)
+        objects = read_json(archive, members, "data.json", source)
         if not isinstance(objects, list) or not all(isinstance(o, dict) for o in objects):
             raise BackupError(
                 f"{source}: data.json is not a list of objects. Nothing was restored."
@@ -234,67 +230,6 @@ def restore_backup(source, *, save_current_to=None, confirm=None):
         "skipped": skipped,
         "saved_current_to": save_current_to if occupied else None,
     }
-
-
-def _open_archive(source):
-    """The archive, open for reading (the caller closes it), or BackupError."""
-    try:
-        return tarfile.open(source, "r:gz")  # noqa: SIM115 - the caller's `with` closes it
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
-        raise BackupError(
-            f"{source} is not a backup archive (a .tar.gz written by `manage.py backup`): "
-            f"{error}. Nothing was restored."
-        ) from None
-
-
-def _damaged(source, error):
-    return BackupError(
-        f"{source} is damaged (cut short, or not a backup archive): {error}. Nothing was restored."
-    )
-
-
-def _checked_members(archive, source):
-    """{name: member} of the archive's files, or BackupError if any member is unsafe."""
-    try:
-        found = archive.getmembers()
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
-        raise _damaged(source, error) from None
-    members = {}
-    for member in found:
-        path = PurePosixPath(member.name)
-        if path.is_absolute() or ".." in path.parts or "\\" in member.name:
-            raise BackupError(
-                f"{source} holds {member.name!r}, a path outside the archive's folder: "
-                "not a backup this site wrote. Nothing was restored."
-            )
-        if member.isdir():
-            continue
-        if not member.isfile():
-            raise BackupError(
-                f"{source} holds {member.name!r}, a link or special file, which backups "
-                "never contain. Nothing was restored."
-            )
-        members[path.as_posix()] = member
-    return members
-
-
-def _read(archive, member, source):
-    try:
-        with archive.extractfile(member) as file:
-            return file.read()
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as error:
-        raise _damaged(source, error) from None
-
-
-def _read_json(archive, members, name, source):
-    if name not in members:
-        raise BackupError(f"{source} has no {name}: not a backup archive. Nothing was restored.")
-    try:
-        return json.loads(_read(archive, members[name], source))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise BackupError(
-            f"{source}: {name} is not valid JSON ({error}). Nothing was restored."
-        ) from None
 
 
 def _load(objects, source):
@@ -356,7 +291,7 @@ def _restore_media(archive, members, wanted, source):
         if name not in wanted:
             skipped.append(f"{name} (no restored row refers to it)")
             continue
-        data = _read(archive, member, source) if member.size <= size_limit else b""
+        data = read(archive, member, source) if member.size <= size_limit else b""
         if not _is_picture(name, data):
             skipped.append(f"{name} (not a picture)")
             continue
