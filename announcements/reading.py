@@ -93,8 +93,8 @@ def announcement_at(slug, language, *, drafts=False):
 
 def surroundings(announcement, limit=RELATED):
     """What an announcement's page shows besides itself: the previous and next
-    published ones, up to `limit` related ones (sharing the most tags), and the
-    listed members it is about."""
+    published ones, up to `limit` related ones (the newest earlier ones sharing a
+    tag), and the listed members it is about."""
     rows = (
         Announcement.objects.published()
         .around(announcement, limit)
@@ -108,7 +108,7 @@ def surroundings(announcement, limit=RELATED):
         reverse=True,
     )
     later = [a for a in rows if (a.publish_at, a.pk) > here]
-    related = sorted((a for a in earlier if a.shared_tags), key=lambda a: -a.shared_tags)
+    related = [a for a in earlier if a.shares_a_tag]
     members = Member.objects.listed().filter(announcements=announcement).order_by("name")
     return {
         "previous_announcement": earlier[0] if earlier else None,

@@ -25,7 +25,7 @@ def around(story, **kwargs):
     return (previous and previous.title, following and following.title, titles)
 
 
-def test_related_news_share_the_most_tags_newest_first_among_equals():
+def test_related_news_is_the_newest_earlier_published_news_sharing_a_tag():
     make_announcement(title="Old, three tags", tags=["a", "b", "c"], publish_at=at(50))
     make_announcement(title="Two tags", tags=["a", "b"], publish_at=at(40))
     make_announcement(title="One tag, older", tags=["c"], publish_at=at(30))
@@ -39,9 +39,16 @@ def test_related_news_share_the_most_tags_newest_first_among_equals():
     previous, following, related = around(story)
     assert previous == "No shared tag"
     assert following == "Later, three tags"
-    # Only earlier published news; most shared tags first, then the newest.
-    assert related == ["Old, three tags", "Two tags", "One tag, newer"]
-    assert around(story, limit=4)[2] == [*related, "One tag, older"]
+    # Only earlier published news sharing a tag, newest first.
+    assert related == ["One tag, newer", "One tag, older", "Two tags"]
+    assert around(story, limit=4)[2] == [*related, "Old, three tags"]
+
+
+def test_the_previous_announcement_is_related_too_when_it_shares_a_tag():
+    make_announcement(title="Older", tags=["a"], publish_at=at(30))
+    make_announcement(title="Previous", tags=["a"], publish_at=at(20))
+    story = make_announcement(title="Story", tags=["a"], publish_at=at(10))
+    assert around(story) == ("Previous", None, ["Previous", "Older"])
 
 
 def test_neighbours_at_the_same_minute_follow_the_list_order():

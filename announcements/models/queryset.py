@@ -22,9 +22,6 @@ SEARCH_CONFIG = "english"
 # Ranked search (PostgreSQL) ranks at most the newest this many matches: the cost
 # of a search stays bounded however many items a common word matches.
 SEARCH_RANKED_MATCHES = 1000
-# Related news is chosen among this many tagged neighbours on each side.
-RELATED_CANDIDATES = 60
-
 # Never shown on a card: left in the database when a list is fetched.
 CARD_OMITS = ("body", "body_html", "content_digest")
 
@@ -157,36 +154,27 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         return next(iter(rows), None)
 
     def around(self, announcement, limit=3):
-        """The previous, the next and the `limit` most related of these around
+        """The previous, the next and the `limit` related ones of these around
         `announcement`, in one query: at most limit + 2 rows, each with
-        `shared_tags` (how many of its tags it carries).
+        `shares_a_tag`.
 
-        Related: among the nearest RELATED_CANDIDATES earlier ones sharing a tag,
-        those sharing the most, newest first among equals.
+        Related: the newest earlier ones sharing a tag with it.
         """
         here = (announcement.publish_at, announcement.pk)
-        older = self.older_than(*here).newest_first()
-        newer = self.newer_than(*here).order_by("publish_at", "pk")
-        neighbours = Q(pk__in=[Subquery(older.values("pk")[:1]), Subquery(newer.values("pk")[:1])])
-        wanted = self.model.objects.filter(neighbours).order_by().values("pk")
+        older = self.older_than(*here).newest_first().values("pk")
+        newer = self.newer_than(*here).order_by("publish_at", "pk").values("pk")
+        wanted = Q(pk=Subquery(older[:1])) | Q(pk=Subquery(newer[:1]))
         tag_ids = [tag.pk for tag in announcement.tag_list]
-        content_type = ContentType.objects.get_for_model(self.model)
-        links = TaggedItem.objects.filter(
-            content_type=content_type, object_id=OuterRef("pk"), tag_id__in=tag_ids
-        )
-        shared = Value(0)
+        shares_a_tag = Value(False)
         if tag_ids:
-            shared = Subquery(links.values("object_id").annotate(n=Count("pk")).values("n")[:1])
-            nearest = older.filter(Exists(links)).values("pk")[:RELATED_CANDIDATES]
-            best = (
-                self.model.objects.filter(pk__in=nearest)
-                .annotate(shared=shared)
-                .order_by("-shared", "-publish_at", "-pk")
-                .values("pk")[:limit]
+            content_type = ContentType.objects.get_for_model(self.model)
+            shares_a_tag = Exists(
+                TaggedItem.objects.filter(
+                    content_type=content_type, object_id=OuterRef("pk"), tag_id__in=tag_ids
+                )
             )
-            # A UNION, not an OR: both sets are looked up by primary key.
-            wanted = wanted.union(self.model.objects.filter(pk__in=best).order_by().values("pk"))
-        return self.model.objects.filter(pk__in=wanted).annotate(shared_tags=shared).order_by()
+            wanted |= Q(pk__in=older.filter(shares_a_tag)[:limit])
+        return self.model.objects.filter(wanted).annotate(shares_a_tag=shares_a_tag)
 
     def search(self, query, language=None):
         """Those matching the query in the text a visitor reads: the translation in
