@@ -163,7 +163,8 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         here = (announcement.publish_at, announcement.pk)
         older = self.older_than(*here).newest_first().values("pk")
         newer = self.newer_than(*here).order_by("publish_at", "pk").values("pk")
-        wanted = Q(pk=Subquery(older[:1])) | Q(pk=Subquery(newer[:1]))
+        neighbours = [Subquery(older[:1]), Subquery(newer[:1])]
+        wanted = self.model.objects.filter(pk__in=neighbours).order_by().values("pk")
         tag_ids = [tag.pk for tag in announcement.tag_list]
         shares_a_tag = Value(False)
         if tag_ids:
@@ -173,8 +174,12 @@ class AnnouncementQuerySet(TranslatableQuerySet):
                     content_type=content_type, object_id=OuterRef("pk"), tag_id__in=tag_ids
                 )
             )
-            wanted |= Q(pk__in=older.filter(shares_a_tag)[:limit])
-        return self.model.objects.filter(wanted).annotate(shares_a_tag=shares_a_tag)
+            related = older.filter(shares_a_tag)[:limit]
+            # A UNION, not an OR: PostgreSQL looks both sets up by primary key.
+            wanted = wanted.union(self.model.objects.filter(pk__in=related).order_by().values("pk"))
+        return (
+            self.model.objects.filter(pk__in=wanted).annotate(shares_a_tag=shares_a_tag).order_by()
+        )
 
     def search(self, query, language=None):
         """Those matching the query in the text a visitor reads: the translation in
