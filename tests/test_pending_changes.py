@@ -262,3 +262,22 @@ def test_a_listed_members_translation_waits_too():
     )
     assert response.status_code == 302
     assert not MemberTranslation.objects.exists()
+
+
+def test_the_pending_change_is_previewed_by_its_author_and_publishers_only(live):
+    edna = editor()
+    logged_in(edna).post(
+        admin_change_url(live),
+        change_form_data(live, title="Previewed title", body="Previewed *body*.", tags="Fresh"),
+    )
+    pending = WorkingCopy.objects.get()
+    url = f"/news/preview/pending/{pending.pk}/"
+    for client in (logged_in(edna), logged_in(publisher())):
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Previewed title" in page and "<em>body</em>" in page and "Fresh" in page
+        assert "no-cache" in response["Cache-Control"]
+    assert logged_in(editor("other")).get(url).status_code == 404
+    assert Client().get(url).status_code == 404
+    assert "Previewed" not in public("/news/old-title/")

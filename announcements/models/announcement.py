@@ -209,6 +209,10 @@ class Announcement(PictureOwner, Translatable):
         for a publisher's approval (dpga/review)."""
         return self.status == self.Status.PUBLISHED
 
+    def pending_preview_url(self, working_copy):
+        """Where its author and publishers see a pending change applied (dpga/review)."""
+        return reverse("announcements:pending_preview", kwargs={"pk": working_copy.pk})
+
     @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()

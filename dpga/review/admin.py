@@ -111,6 +111,15 @@ class PendingChangesAdminMixin:
         obj.pending_change = WorkingCopy.objects.propose(
             obj, fields, request.user, relations, live=live
         )
+        if set(getattr(self.model, "WORKFLOW_FIELDS", ())) & set(form.changed_data):
+            self.message_user(
+                request,
+                _(
+                    "Only publishers may publish, schedule or unpublish: the publishing "
+                    "state and time stay as they are."
+                ),
+                level=messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change):
         if not hasattr(form.instance, "pending_change"):
@@ -329,12 +338,14 @@ class WorkingCopyAdmin(admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(
                 request,
-                _("This change cannot be approved: %(errors)s") % {"errors": " ".join(error.messages)},
+                _("This change cannot be approved: %(errors)s")
+                % {"errors": " ".join(error.messages)},
                 level=messages.ERROR,
             )
             return redirect(reverse("admin:dpga_workingcopy_change", args=[pending.pk]))
         self.message_user(
-            request, _("The change to “%(item)s” is approved and live.") % {"item": name},
+            request,
+            _("The change to “%(item)s” is approved and live.") % {"item": name},
             level=messages.SUCCESS,
         )
         return self.after(request, live)

@@ -180,6 +180,14 @@ class WorkingCopy(models.Model):
             return None
         return self.model._base_manager.filter(pk=self.object_id).first()
 
+    @property
+    def preview_url(self):
+        """The page as approving would make it, where the item's model has one."""
+        live = self.live()
+        if live is None or not hasattr(live, "pending_preview_url"):
+            return None
+        return live.pending_preview_url(self)
+
     def apply_to(self, obj):
         """Set the proposed plain values on `obj` in memory; returns the relations."""
         relations = {}
