@@ -11,6 +11,9 @@ publish permission (dpga.review.models.PUBLISH_PERMISSION):
 - the change form shows their pending text, to keep editing; deleting a public item
   is not theirs to do.
 
+For everyone, a save from a change form opened before someone else's save is refused
+(conflicts.py), so two people editing at once lose nothing.
+
 Publishers see the pending change on the item's page (what would change, Approve,
 Reject) and all of them in "Pending changes" (``WorkingCopyAdmin``), which anyone who
 may change the item can read; its author may also withdraw it.
@@ -34,6 +37,7 @@ from taggit.managers import TaggableManager
 from taggit.utils import edit_string_for_tags
 
 from ..revisions import copy_revision, restore_reason
+from .conflicts import checked_form
 from .models import WorkingCopy, may_publish
 
 
@@ -191,19 +195,23 @@ class PendingChangesAdminMixin:
     # Showing ----------------------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        """A non-publisher keeps editing the pending text, not the live one."""
+        """A non-publisher keeps editing the pending text, not the live one; a save from
+        a form opened before someone else's is refused (conflicts.py)."""
         form = super().get_form(request, obj, change=change, **kwargs)
         pending = None if may_publish(request.user) else self.pending_copy(obj)
         if pending is None:
-            return form
+            return checked_form(form)
         initial = pending_initial(pending)
 
         class WithPendingChange(form):
+            pending_change = pending
+
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 self.initial.update({k: v for k, v in initial.items() if k in self.fields})
 
-        return WithPendingChange
+        WithPendingChange.base_fields = form.base_fields  # as the admin left them
+        return checked_form(WithPendingChange)
 
     def get_queryset(self, request):
         pending = WorkingCopy.objects.of_model(self.model).filter(object_id=OuterRef("pk"))
@@ -236,7 +244,7 @@ def pending_initial(pending):
         if isinstance(field, TaggableManager):
             initial[name] = edit_string_for_tags([types.SimpleNamespace(name=n) for n in value])
         elif field.many_to_many:
-            initial[name] = value
+            initial[name] = list(field.related_model._base_manager.filter(pk__in=value))
         elif field.is_relation:
             initial[name] = getattr(proposed, field.attname)
         else:
