@@ -95,6 +95,12 @@ def test_an_editors_change_to_published_news_waits_for_the_publishers_approval(
     expect(panel).to_contain_text("Proposed by")
     expect(panel).to_contain_text("Proposed title")
     screenshot(paul, "admin-pending-change-desktop")
+    # Pressing Enter in the form saves it; it never approves the pending change.
+    paul.get_by_label("Summary:").press("Enter")
+    expect(paul.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert Announcement.objects.get(pk=live.pk).title == "Approved title"
+    paul.goto(url)
+    panel = paul.locator(".pending-change")
     panel.get_by_role("button", name="Approve: make it live").click()
     expect(paul.locator(".messagelist")).to_contain_text("approved and live")
     assert Announcement.objects.get(pk=live.pk).title == "Proposed title"
