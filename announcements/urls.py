@@ -54,6 +54,7 @@ urlpatterns = [
     path("<yyyy:year>/", views.YearArchiveView.as_view(), name="archive_year"),
     path("<yyyy:year>/<mm:month>/", views.MonthArchiveView.as_view(), name="archive_month"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("preview/pending/<int:pk>/", views.PendingPreviewView.as_view(), name="pending_preview"),
     path("preview/<str:token>/", views.PreviewView.as_view(), name="preview"),
     path("<uslug:slug>/", views.AnnouncementDetailView.as_view(), name="detail"),
 ]

@@ -15,6 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import SlugRedirect
 from .rendering import render_markdown
+from .review.admin import WorkingCopyAdmin
+from .review.models import WorkingCopy
 from .revisions import compare, restore, write_revision
 
 PREVIEW_MAX_CHARS = 200_000
@@ -58,6 +60,11 @@ class RevisionAdmin(SimpleHistoryAdmin):
         obj.__dict__.pop("skip_history_when_saving", None)
         write_revision(obj, request.user)
 
+    def restore_revision(self, request, obj, record):
+        """Restore `record` onto `obj`; returns what to tell the user (a hook:
+        dpga.review makes it a pending change where that needs approval)."""
+        return restore(obj, record, self.model.RESTORE_FIELDS, request.user)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not re.fullmatch(r"[0-9]{1,18}", str(version_id)):
@@ -73,7 +80,7 @@ class RevisionAdmin(SimpleHistoryAdmin):
             if not can_restore:
                 raise PermissionDenied
             try:
-                reason = restore(obj, record, model.RESTORE_FIELDS, request.user)
+                reason = self.restore_revision(request, obj, record)
             except ValidationError as error:
                 self.message_user(
                     request,
@@ -170,3 +177,6 @@ class SlugRedirectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # Written automatically when a slug changes, a tag is merged or news is deleted;
     # an editor may still correct or remove one.
     still_allowed = ("change", "delete")
+
+
+admin.site.register(WorkingCopy, WorkingCopyAdmin)

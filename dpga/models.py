@@ -1,7 +1,10 @@
-"""Addresses that never break: where an old slug went, or that it is gone."""
+"""Addresses that never break: where an old slug went, or that it is gone. (The
+working copies of pending changes are dpga.review.models', registered here.)"""
 
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from .review.models import WorkingCopy  # noqa: F401  (the project app's models)
 
 
 class SlugRedirectQuerySet(models.QuerySet):

@@ -151,19 +151,23 @@ def compare(model, old_record, new_record, fields, labels=None):
         )
         old = display_value(model, old_record, name) if old_record else "—"
         new = display_value(model, new_record, name)
-        if old == new:
-            continue
-        lines = []
-        if "\n" in old or "\n" in new or max(len(old), len(new)) > 120:
-            before = "" if old == "—" else old
-            after = "" if new == "—" else new
-            lines = [
-                (line[0], line[2:])
-                for line in difflib.ndiff(before.splitlines(), after.splitlines())
-                if line[0] in "+- "
-            ]
-        changes.append(Change(name, str(label).capitalize(), old, new, lines))
+        if old != new:
+            changes.append(text_change(name, label, old, new))
     return changes
+
+
+def text_change(name, label, old, new):
+    """A Change from one shown value to another; long text as lines added and removed."""
+    lines = []
+    if "\n" in old or "\n" in new or max(len(old), len(new)) > 120:
+        before = "" if old == "—" else old
+        after = "" if new == "—" else new
+        lines = [
+            (line[0], line[2:])
+            for line in difflib.ndiff(before.splitlines(), after.splitlines())
+            if line[0] in "+- "
+        ]
+    return Change(name, str(label).capitalize(), old, new, lines)
 
 
 def restore(instance, record, fields, user):
@@ -172,11 +176,33 @@ def restore(instance, record, fields, user):
     Raises ValidationError (before changing anything in the database) when a
     restored value is no longer allowed, e.g. another object took the slug.
     """
-    model = type(instance)
+    reason = restore_reason(record)
+    relations = copy_revision(instance, record, fields)
+    instance.validate_unique()
+    instance.validate_constraints()
+    with transaction.atomic(), one_revision(instance, user, reason):
+        instance.save()
+        for name, value in relations.items():
+            if name == "tags":
+                instance.tags.set(parse_tags(value))
+            else:
+                getattr(instance, name).set(value)
+    return reason
+
+
+def restore_reason(record):
     when = timezone.localtime(record.history_date)
-    reason = _("Restored the revision of %(when)s") % {
+    return _("Restored the revision of %(when)s") % {
         "when": f"{date_format(when, 'j M Y, H:i')} {when.tzname()}"
     }
+
+
+def copy_revision(instance, record, fields):
+    """Copy a revision's `fields` onto `instance` in memory (nothing is saved).
+
+    Returns its relations as they were: {"tags": "edit string", m2m name: [pks]}.
+    """
+    model = type(instance)
     relations = {}
     for name in fields:
         if name == "tags":
@@ -192,13 +218,4 @@ def restore(instance, record, fields, user):
             )
         else:
             setattr(instance, model_field.attname, getattr(record, model_field.attname))
-    instance.validate_unique()
-    instance.validate_constraints()
-    with transaction.atomic(), one_revision(instance, user, reason):
-        instance.save()
-        for name, value in relations.items():
-            if name == "tags":
-                instance.tags.set(parse_tags(value))
-            else:
-                getattr(instance, name).set(value)
-    return reason
+    return relations

@@ -23,6 +23,7 @@ from dpga.languages.admin import (
     original_text,
 )
 from dpga.pictures.admin import picture_summary
+from dpga.review.admin import PendingChangeFilter, PendingChangesAdminMixin
 
 from .models import Member, MemberTranslation, member_in_use_message
 
@@ -54,7 +55,9 @@ class MemberAdminForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAdmin):
+class MemberAdmin(
+    PendingChangesAdminMixin, TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAdmin
+):
     form = MemberAdminForm
     change_form_template = "admin/members/member/change_form.html"
     list_display = [
@@ -65,10 +68,16 @@ class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAd
         "is_board_member",
         "joined_on",
         "left_on",
+        "changes_pending",
         "translations_list",
     ]
     list_display_links = ["logo_thumbnail", "name"]
-    list_filter = ["category", "is_board_member", HasOutOfDateTranslationFilter]
+    list_filter = [
+        "category",
+        "is_board_member",
+        PendingChangeFilter,
+        HasOutOfDateTranslationFilter,
+    ]
     readonly_fields = ["picture_preview", "translations_overview"]
 
     def get_queryset(self, request):
@@ -202,8 +211,10 @@ class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAd
 
 
 @admin.register(MemberTranslation)
-class MemberTranslationAdmin(TranslationAdminMixin, admin.ModelAdmin):
-    list_display = ["member", "language", "up_to_date", "updated_at"]
+class MemberTranslationAdmin(PendingChangesAdminMixin, TranslationAdminMixin, admin.ModelAdmin):
+    change_form_template = "admin/review/change_form.html"
+    list_display = ["member", "language", "up_to_date", "changes_pending", "updated_at"]
+    list_filter = [*TranslationAdminMixin.list_filter, PendingChangeFilter]
     list_select_related = ["member"]
     search_fields = ["member__name", "description"]
     autocomplete_fields = ["member"]

@@ -109,6 +109,11 @@ class Member(PictureOwner, Translatable):
     def get_absolute_url(self):
         return reverse("members:detail", kwargs={"slug": self.slug})
 
+    def goes_public(self):
+        """Listed now or from its join date: a non-publisher's change to it (or a new
+        member with a join date) waits for a publisher's approval (dpga/review)."""
+        return self.joined_on is not None
+
     # The logo (the rest is PictureOwner's) -----------------------------------------
 
     PICTURE_UPLOAD_TO = "members/logos/"

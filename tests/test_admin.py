@@ -83,7 +83,7 @@ def test_editor_cannot_unpublish_a_live_announcement(client, editor):
     )
     live.refresh_from_db()
     assert live.status == Announcement.Status.PUBLISHED
-    assert live.title == "Live one, edited"
+    assert live.title == "Live one", "the edit waits for a publisher's approval"
 
 
 def test_editor_has_no_publish_actions(client, editor):

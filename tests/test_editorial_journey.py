@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from announcements.models import Announcement, PreviewLink, Transition
+from dpga.review.models import WorkingCopy
 
 from .editorial import admin_change_url, change_form_data, editor, logged_in, publisher
 
@@ -85,6 +86,11 @@ def test_draft_preview_review_schedule_rename_and_go_live(settings):
             change_form_data(announcement, slug="ministry-of-ict-joins"),
         )
         assert response.status_code == 302
+        announcement.refresh_from_db()
+        assert announcement.slug == "ministry-joins", "a scheduled item's rename waits"
+        # The publisher approves the pending rename.
+        [pending] = WorkingCopy.objects.of(announcement)
+        publisher_client.post(f"/admin/dpga/workingcopy/{pending.pk}/approve/")
         announcement.refresh_from_db()
         assert announcement.slug == "ministry-of-ict-joins"
         assert announcement.is_scheduled, "an editor's rename leaves the schedule alone"

@@ -10,7 +10,14 @@ from django.test import Client
 
 from announcements.models import Announcement, AnnouncementTranslation
 
-from .editorial import admin_change_url, change_form_data, editor, logged_in, make_announcement
+from .editorial import (
+    admin_change_url,
+    change_form_data,
+    editor,
+    logged_in,
+    make_announcement,
+    publisher,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Announcement.Status
@@ -59,8 +66,9 @@ def test_a_translation_may_not_take_another_announcements_original_slug(two_anno
     # The French address still shows the announcement it belonged to.
     assert "Health news" in Client().get("/fr/news/health-news/").content.decode()
 
-    # The suggested slug is accepted.
-    response = client.post(ADD_TRANSLATION, translation_form(food, "health-news-2"))
+    # The suggested slug is accepted (from a publisher: an editor's translation of
+    # published news waits for approval).
+    response = logged_in(publisher()).post(ADD_TRANSLATION, translation_form(food, "health-news-2"))
     assert response.status_code == 302
     assert AnnouncementTranslation.objects.get().slug == "health-news-2"
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from announcements import workflow
 from announcements.models import Announcement, Transition
+from dpga.review.models import WorkingCopy
 
 from .editorial import (
     admin_change_url,
@@ -159,6 +160,7 @@ def test_admin_editor_may_not_move_a_scheduled_time(clock):
     scheduled.refresh_from_db()
     assert scheduled.publish_at == tomorrow
     assert "Only publishers may publish" in response.content.decode()
+    assert not WorkingCopy.objects.of(scheduled).exists(), "nothing else changed"
 
 
 def test_admin_editor_submits_with_the_button(clock):

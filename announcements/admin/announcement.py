@@ -13,6 +13,7 @@ from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
 from dpga.control_characters import multi_line, single_line
 from dpga.languages.admin import HasOutOfDateTranslationFilter, TranslatedOriginalAdminMixin
 from dpga.pictures.admin import picture_summary
+from dpga.review.admin import PendingChangeFilter, PendingChangesAdminMixin
 
 from .. import workflow
 from ..models import Announcement
@@ -93,6 +94,7 @@ class AnnouncementAdminForm(forms.ModelForm):
 
 
 class AnnouncementAdmin(
+    PendingChangesAdminMixin,
     DeletionAdminMixin,
     WorkflowAdminMixin,
     TagHintAdminMixin,
@@ -108,6 +110,7 @@ class AnnouncementAdmin(
         "status",
         "go_live",
         "is_live",
+        "changes_pending",
         "featured",
         "tag_list",
         "author",
@@ -115,6 +118,7 @@ class AnnouncementAdmin(
     ]
     list_filter = [
         "status",
+        PendingChangeFilter,
         "featured",
         HasOutOfDateTranslationFilter,
         "language",

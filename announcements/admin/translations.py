@@ -5,12 +5,25 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from dpga.languages.admin import TranslationAdminMixin, original_text
+from dpga.review.admin import PendingChangeFilter, PendingChangesAdminMixin
 
 
-class AnnouncementTranslationAdmin(TranslationAdminMixin, admin.ModelAdmin):
-    """Every translation, filterable by language and by "out of date"."""
+class AnnouncementTranslationAdmin(
+    PendingChangesAdminMixin, TranslationAdminMixin, admin.ModelAdmin
+):
+    """Every translation, filterable by language, by "out of date" and by pending change
+    (a non-publisher's change to a published announcement's translation waits for approval)."""
 
-    list_display = ["title", "language", "announcement", "up_to_date", "updated_at"]
+    change_form_template = "admin/review/change_form.html"
+    list_display = [
+        "title",
+        "language",
+        "announcement",
+        "up_to_date",
+        "changes_pending",
+        "updated_at",
+    ]
+    list_filter = [*TranslationAdminMixin.list_filter, PendingChangeFilter]
     list_select_related = ["announcement"]
     search_fields = ["title", "summary", "body", "announcement__title"]
     autocomplete_fields = ["announcement"]

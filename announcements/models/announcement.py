@@ -201,6 +201,18 @@ class Announcement(PictureOwner, Translatable):
         """Same rule as AnnouncementQuerySet.published(), for one object."""
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
 
+    # Changed only by the workflow: never part of a pending change (dpga/review).
+    WORKFLOW_FIELDS = ("status", "publish_at")
+
+    def goes_public(self):
+        """Public now or approved to be (scheduled): a non-publisher's change to it waits
+        for a publisher's approval (dpga/review)."""
+        return self.status == self.Status.PUBLISHED
+
+    def pending_preview_url(self, working_copy):
+        """Where its author and publishers see a pending change applied (dpga/review)."""
+        return reverse("announcements:pending_preview", kwargs={"pk": working_copy.pk})
+
     @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()

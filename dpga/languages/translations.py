@@ -221,6 +221,12 @@ class Translation(models.Model):
     def source(self):
         return getattr(self, self.SOURCE_FIELD)
 
+    def goes_public(self):
+        """A translation is public when its original is (dpga/review)."""
+        if getattr(self, f"{self.SOURCE_FIELD}_id", None) is None:
+            return False
+        return self.source.goes_public()
+
     @property
     def is_out_of_date(self):
         return self.source_digest != self.source.content_digest

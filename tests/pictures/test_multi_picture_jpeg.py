@@ -10,8 +10,9 @@ from PIL import ExifTags, Image
 
 from announcements.models import Announcement
 from dpga.pictures.images import validate_image
+from dpga.review.models import WorkingCopy
 from members.models import Member
-from tests.editorial import editor, logged_in
+from tests.editorial import editor, logged_in, publisher
 
 from .files import CAMERA_MAKE, GPS, has_location_or_camera, two_tone, upload
 from .test_upload_checks import announcement_form, member_form
@@ -75,6 +76,8 @@ def test_an_editor_uploads_one_as_a_members_logo():
         "/admin/members/member/add/", member_form(picture=upload(phone_mpo(), "logo.jpg"))
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
+    # A member with a join date is public: a publisher approves the editor's new member.
+    logged_in(publisher()).post(f"/admin/dpga/workingcopy/{WorkingCopy.objects.get().pk}/approve/")
     image, data = stored(Member.objects.get().picture)
     assert image.format == "JPEG" and getattr(image, "n_frames", 1) == 1
     assert not has_location_or_camera(data)
