@@ -10,7 +10,6 @@ PostgreSQL's initdb refuses to run as root: as root, the cluster belongs to the
 import contextlib
 import glob
 import os
-import re
 import shutil
 import signal
 import socket
@@ -267,13 +266,11 @@ class Browser:
     def cookie(self, name):
         return next((c.value for c in self.cookies if c.name == name), None)
 
-    def form_fields(self, html):
-        """The named fields of the page's largest form, as a browser sends them."""
-        from lxml import html as lxml_html
-
-        form = max(lxml_html.fromstring(html).forms, key=lambda form: len(form.inputs))
-        return [(name, value) for name, value in form.form_values()]
 
 
-def csrf_token(html):
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+def form_fields(html):
+    """The named fields of the page's largest form, as a browser sends them."""
+    from lxml import html as lxml_html
+
+    form = max(lxml_html.fromstring(html).forms, key=lambda form: len(form.inputs))
+    return [(name, value) for name, value in form.form_values()]

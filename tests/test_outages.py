@@ -6,15 +6,19 @@ import subprocess
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
 from django.db import OperationalError, connection
 
+from .editorial import publisher
 from .factories import make_announcement
+from .outage_servers import form_fields
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
+FORM = "application/x-www-form-urlencoded"
 
 
 @contextmanager
@@ -96,3 +100,59 @@ def test_health_check_reports_a_lost_cache(client, monkeypatch):
     # Degraded, not down: the load balancer keeps sending readers, served from the database.
     assert response.status_code == 200
     assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+
+
+# A change the cache cannot be told of, and forms sent during an outage ---------------
+
+
+def test_a_change_the_cache_cannot_be_told_of_is_refused_and_the_form_comes_back(
+    client, monkeypatch
+):
+    announcement = make_announcement(title="Before the outage", status="published")
+    client.force_login(publisher())
+    change = f"/admin/announcements/announcement/{announcement.pk}/change/"
+    fields = [
+        (name, "Typed during the outage" if name == "title" else value)
+        for name, value in form_fields(client.get(change).content.decode())
+    ]
+    monkeypatch.setattr(cache, "set_many", lambda data, *args, **kwargs: list(data))
+
+    response = client.post(change, urlencode(fields), content_type=FORM)
+
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    page = response.content.decode()
+    assert "Your change was not saved" in page
+    assert ("title", "Typed during the outage") in form_fields(page)
+    announcement.refresh_from_db()
+    assert announcement.title == "Before the outage"
+
+
+def test_a_form_sent_while_the_database_is_down_comes_back_without_its_password(client):
+    with database_down():
+        response = client.post(
+            "/admin/login/", {"username": "paul", "password": "typed-secret-9x"}
+        )
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    assert ("username", "paul") in form_fields(page)
+    assert "typed-secret-9x" not in page
+
+
+def test_a_page_read_never_echoes_a_form(client):
+    with database_down():
+        response = client.get("/news/", {"q": "<script>x</script>"})
+    assert response.status_code == 503
+    assert "<form" not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_the_cache_missed_shows_on_the_next_request(client, monkeypatch):
+    """Outside a transaction a change is committed before it bumps the version: a
+    missed bump is made again before the next read of the version."""
+    assert "Made while the cache was lost" not in client.get("/news/").content.decode()
+    with monkeypatch.context() as lost:
+        lost.setattr(cache, "set_many", lambda data, *args, **kwargs: list(data))
+        make_announcement(title="Made while the cache was lost", status="published")
+    assert "Made while the cache was lost" in client.get("/news/").content.decode()

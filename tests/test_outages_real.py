@@ -14,7 +14,15 @@ import time
 
 import pytest
 
-from .outage_servers import Browser, Postgres, Redis, Site, missing_servers, wait_until
+from .outage_servers import (
+    Browser,
+    Postgres,
+    Redis,
+    Site,
+    form_fields,
+    missing_servers,
+    wait_until,
+)
 
 IN_POSTGRES_REDIS_RUN = os.environ.get("DATABASE_URL", "").startswith(
     ("postgres://", "postgresql://")
@@ -108,7 +116,7 @@ def warm(browser, paths):
 
 def log_in(browser):
     page = browser.get("/admin/login/")
-    fields = dict(browser.form_fields(page.body))
+    fields = dict(form_fields(page.body))
     fields.update(username="paul", password=PASSWORD)
     answer = browser.post("/admin/login/?next=/admin/", fields)
     assert answer.status == 302, answer.body[:500]
@@ -175,7 +183,7 @@ def test_a_publishers_save_during_a_database_outage_keeps_the_form(servers):
     change = f"/admin/announcements/announcement/{pks[2]}/change/"
     fields = [
         (name, "Saved after the outage" if name == "title" else value)
-        for name, value in publisher.form_fields(publisher.get(change).body)
+        for name, value in form_fields(publisher.get(change).body)
     ]
 
     postgres.stop("fast")
@@ -186,7 +194,7 @@ def test_a_publishers_save_during_a_database_outage_keeps_the_form(servers):
     assert refused.status == 503, refused.body[:1000]
     assert int(refused.headers["Retry-After"]) > 0
     assert "Nothing was saved" in refused.body
-    kept = publisher.form_fields(refused.body)
+    kept = form_fields(refused.body)
     assert {name: value.strip() for name, value in fields} == {
         name: value.strip() for name, value in kept
     }
@@ -207,8 +215,8 @@ def test_redis_gone_pages_served_from_the_database_one_warning_then_cached_again
     try:
         assert_no_error_page(answers)
         assert all(answer.status == 200 for _, answer in answers)
-        health = browser.get("/healthz/")
-        assert health.status == 200 and json.loads(health.body)["status"] == "degraded"
+        checked = browser.get("/healthz/")
+        assert checked.status == 200 and json.loads(checked.body)["status"] == "degraded"
         timings["redis killed: slowest answer"] = max(answer.seconds for _, answer in answers)
         # A warning per worker, not one per request.
         warnings = site.log_text().count("cache unavailable") - warnings_before
@@ -228,13 +236,13 @@ def test_redis_not_answering_costs_no_reader_more_than_a_moment(servers):
     redis.pause()
     try:
         answers = read_for(browser, 4, [*CACHED, uncached])
-        health = browser.get("/healthz/")
+        checked = browser.get("/healthz/")
     finally:
         redis.resume()
     assert_no_error_page(answers)
     assert all(answer.status == 200 for _, answer in answers)
-    assert health.status == 200 and json.loads(health.body)["status"] == "degraded"
-    assert health.seconds < SLOWEST_ANSWER
+    assert checked.status == 200 and json.loads(checked.body)["status"] == "degraded"
+    assert checked.seconds < SLOWEST_ANSWER
     timings["redis paused: slowest answer"] = max(answer.seconds for _, answer in answers)
     resumed = time.monotonic()
     wait_until(lambda: health(browser) == "ok", 10, "cache answers again")
@@ -251,7 +259,7 @@ def test_a_change_while_redis_does_not_answer_is_refused_never_stale(servers):
     change = f"/admin/announcements/announcement/{pks[3]}/change/"
     fields = [
         (name, "Changed while the cache slept" if name == "title" else value)
-        for name, value in publisher.form_fields(publisher.get(change).body)
+        for name, value in form_fields(publisher.get(change).body)
     ]
 
     redis.pause()
@@ -261,7 +269,7 @@ def test_a_change_while_redis_does_not_answer_is_refused_never_stale(servers):
         redis.resume()
     assert refused.status == 503, refused.body[:1000]
     assert "Your change was not saved" in refused.body
-    kept = publisher.form_fields(refused.body)
+    kept = form_fields(refused.body)
     assert ("title", "Changed while the cache slept") in kept
 
     wait_until(lambda: health(reader) == "ok", 10, "cache answers again")
