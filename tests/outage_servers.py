@@ -267,7 +267,6 @@ class Browser:
         return next((c.value for c in self.cookies if c.name == name), None)
 
 
-
 def form_fields(html):
     """The named fields of the page's largest form, as a browser sends them."""
     from lxml import html as lxml_html

@@ -130,9 +130,7 @@ def test_a_change_the_cache_cannot_be_told_of_is_refused_and_the_form_comes_back
 
 def test_a_form_sent_while_the_database_is_down_comes_back_without_its_password(client):
     with database_down():
-        response = client.post(
-            "/admin/login/", {"username": "paul", "password": "typed-secret-9x"}
-        )
+        response = client.post("/admin/login/", {"username": "paul", "password": "typed-secret-9x"})
     assert response.status_code == 503
     page = response.content.decode()
     assert "Nothing was saved" in page

@@ -41,7 +41,7 @@ pytestmark = [
     ),
 ]
 
-PASSWORD = "outage-Publisher-7qLm2x"  # noqa: S105 - a throwaway account of a throwaway site
+PASSWORD = "outage-Publisher-7qLm2x"  # a throwaway account of a throwaway site
 CACHED = ["/", "/news/", "/news/outage-test-1/", "/members/", "/news/feed/rss/"]
 SLOWEST_ANSWER = 2.0  # seconds: no reader waits longer because a service is down
 SETUP = f"""
