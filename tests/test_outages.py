@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -75,6 +76,41 @@ def test_an_unreachable_database_server_gives_a_503_not_a_traceback():
     assert (status, health_status) == ("503", "503")
     assert int(retry_after) > 0
     assert json.loads(health)["database"] == "unavailable"
+
+
+def test_a_database_server_that_never_answers_costs_a_reader_seconds_not_minutes():
+    """A host that takes the connection and then says nothing (a hung server, a black
+    hole): the new connection gives up after DJANGO_DB_CONNECT_TIMEOUT, and the reader
+    gets the 503 page."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nobody ever answers
+        port = silent.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        env.update(
+            DJANGO_SECRET_KEY="x" * 50,
+            DJANGO_HTTPS="0",
+            DATABASE_URL=f"postgres://nobody@127.0.0.1:{port}/nowhere",
+            DJANGO_DB_CONNECT_TIMEOUT="2",
+        )
+        code = (
+            "import time, django; django.setup(); from django.test import Client;"
+            "c = Client(HTTP_HOST='localhost', raise_request_exception=False);"
+            "started = time.monotonic(); r = c.get('/news/');"
+            "print(r.status_code, round(time.monotonic() - started, 1))"
+        )
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 0, result.stderr
+    status, seconds = result.stdout.split()[-2:]
+    assert status == "503"
+    assert float(seconds) < 8
 
 
 def test_health_check_reports_database_and_cache(client):
