@@ -22,6 +22,7 @@ be stored is seen there (``set_many`` reports it) and the change is refused.
 """
 
 import logging
+import re
 import threading
 import time
 
@@ -95,11 +96,7 @@ class FailOpenRedisCache(RedisCache):
         options = {"retry": Retry(NoBackoff(), 0), **params.get("OPTIONS", {})}
         super().__init__(server, {**params, "OPTIONS": options})
         self.outage = outage_of(str(server))
-        self.location = str(server).split("@")[-1]  # never a password in the log
-
-    def unavailable(self):
-        """True while this process does not ask Redis (it failed moments ago)."""
-        return self.outage.skipping()
+        self.location = re.sub(r"//[^@/]*@", "//", str(server))  # never a password in the log
 
     def attempt(self, failed, operation, *args, **kwargs):
         """``operation(*args, **kwargs)``, or ``failed`` when Redis cannot be reached."""
