@@ -70,10 +70,10 @@ def kept_fields(request):
     fields = []
     for name, values in request.POST.lists():
         for value in values:
-            if name == "csrfmiddlewaretoken" or len(values) > 1:
-                kind = "hidden"
-            elif any(word in name.lower() for word in SECRET_FIELD_WORDS):
+            if any(word in name.lower() for word in SECRET_FIELD_WORDS):
                 kind, value = "secret", ""
+            elif name == "csrfmiddlewaretoken" or len(values) > 1:
+                kind = "hidden"
             elif "\n" in value or len(value) > 80:
                 kind = "lines"
             else:
