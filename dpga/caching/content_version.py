@@ -166,11 +166,12 @@ def store_new_version():
 
 
 def missed_bump():
+    if not _MISSED_BUMP["pending"]:  # logged once, however many bumps are missed
+        bump_log.error(
+            "the cache did not store a content change: bumping again once it answers",
+            extra={"event": "missed_bump"},
+        )
     _MISSED_BUMP["pending"] = True
-    bump_log.error(
-        "the cache did not store a content change: bumping again once it answers",
-        extra={"event": "missed_bump"},
-    )
 
 
 def bump_again_if_missed():
