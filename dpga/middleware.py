@@ -15,9 +15,10 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.defaults import page_not_found
 
+from .caching.content_version import CacheUnavailable
 from .models import SlugRedirect
 from .security import client_ip
-from .views import database_unavailable
+from .views import cache_unavailable, database_unavailable
 
 request_log = logging.getLogger("dpga.requests")
 redirect_log = logging.getLogger("dpga.redirects")
@@ -125,7 +126,8 @@ class PermissionsPolicyMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """A lost database becomes a 503 page with Retry-After, not a traceback."""
+    """A lost database, or a change refused because the cache is lost, becomes a 503
+    page with Retry-After, not a traceback; a form sent meanwhile comes back filled in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -134,8 +136,12 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        # The view was running: the request passed the CSRF check, so its form may
+        # be written back into the page.
         if isinstance(exception, OperationalError | InterfaceError):
-            return database_unavailable(request, exception)
+            return database_unavailable(request, exception, keep_form=True)
+        if isinstance(exception, CacheUnavailable):
+            return cache_unavailable(request, exception, keep_form=True)
         return None
 
 

@@ -155,14 +155,27 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that never answers holds a new connection this long (seconds).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
+    )
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: without Redis, pages are rendered from the database.
+            "BACKEND": "dpga.caching.fail_open.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "dpga"),
+            # A Redis that stops answering holds a request this long at most (seconds).
+            "OPTIONS": {
+                "socket_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.25")),
+                "socket_connect_timeout": float(
+                    os.environ.get("DJANGO_REDIS_CONNECT_TIMEOUT", "0.25")
+                ),
+            },
         }
     }
 elif DEBUG or TESTING:
@@ -184,6 +197,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# After Redis failed, a process serves from the database without asking it again
+# for this long (seconds): one timeout per interval, not one per request.
+CACHE_RETRY_SECONDS = float(os.environ.get("DJANGO_CACHE_RETRY_SECONDS", "2"))
 
 # Anonymous pages and feeds are cached whole (dpga/caching/page_cache.py) under the
 # content version; the HTTP caches in front of the site may keep them this long.

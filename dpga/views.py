@@ -14,6 +14,8 @@ from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from .caching.content_version import CacheUnavailable
+
 
 @require_safe
 def robots_txt(request):
@@ -29,12 +31,32 @@ def robots_txt(request):
 RETRY_AFTER_SECONDS = 30
 database_log = logging.getLogger("dpga.database")
 
+# A submitted form's fields that are never written back into a page.
+SECRET_FIELD_WORDS = ("password", "secret")
 
-def database_unavailable(request, exception=None):
-    """503 with Retry-After: rendered without touching the database (no sessions, no user)."""
+
+def database_unavailable(request, exception=None, keep_form=False):
+    """503 with Retry-After: rendered without touching the database (no sessions, no user).
+
+    With ``keep_form`` (the request got past the CSRF check: the view was running),
+    a POST's fields come back in a form that sends them again, so nothing typed is lost.
+    """
     database_log.error("database unavailable: %s", exception)
+    return service_unavailable(request, "database", keep_form)
+
+
+def cache_unavailable(request, exception=None, keep_form=False):
+    """503 for a change refused because the cache could not be told of it."""
+    database_log.error("change refused, cache unavailable: %s", exception)
+    return service_unavailable(request, "cache", keep_form)
+
+
+def service_unavailable(request, service, keep_form):
+    context = {"retry_after": RETRY_AFTER_SECONDS, "service": service, "resubmit": None}
+    if keep_form and request.method == "POST":
+        context["resubmit"] = {"action": request.get_full_path(), "fields": kept_fields(request)}
     response = HttpResponse(
-        _error_page("503.html", {"retry_after": RETRY_AFTER_SECONDS}, "Service unavailable"),
+        _error_page("503.html", context, "Service unavailable"),
         status=503,
     )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -42,11 +64,31 @@ def database_unavailable(request, exception=None):
     return response
 
 
+def kept_fields(request):
+    """[(name, value, kind)] of a POST's fields, kind "text", "lines", "hidden" or
+    "secret" (never echoed: typed again). Uploaded files cannot come back."""
+    fields = []
+    for name, values in request.POST.lists():
+        for value in values:
+            if any(word in name.lower() for word in SECRET_FIELD_WORDS):
+                kind, value = "secret", ""
+            elif name == "csrfmiddlewaretoken" or len(values) > 1:
+                kind = "hidden"
+            elif "\n" in value or len(value) > 80:
+                kind = "lines"
+            else:
+                kind = "text"
+            fields.append((name, value, kind))
+    return fields
+
+
 def server_error(request):
     """handler500: a database outage found outside a view (a middleware, say) is still a 503."""
     exception = sys.exc_info()[1]
     if isinstance(exception, OperationalError | InterfaceError):
         return database_unavailable(request, exception)
+    if isinstance(exception, CacheUnavailable):
+        return cache_unavailable(request, exception)
     return HttpResponseServerError(_error_page("500.html", {}, "Server error"))
 
 
@@ -65,13 +107,17 @@ HEALTH_CACHE_KEY = "dpga:healthz"
 @never_cache
 @require_safe
 def healthz(request):
-    """For load balancers: 200 when the database and the cache answer, else 503."""
+    """For load balancers: "ok" (200) when the database and the cache answer;
+    "degraded" (200: keep sending readers, pages are rendered from the database)
+    when only the cache is lost; "down" (503: take this host out) without the database."""
     checks = {"database": _check_database(), "cache": _check_cache()}
-    healthy = all(result == "ok" for result in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks},
-        status=200 if healthy else 503,
-    )
+    if checks["database"] != "ok":
+        status = "down"
+    elif checks["cache"] != "ok":
+        status = "degraded"
+    else:
+        status = "ok"
+    return JsonResponse({"status": status, **checks}, status=503 if status == "down" else 200)
 
 
 def _check_database():

@@ -19,6 +19,32 @@ the active language and the time zone, so no caller can forget one of them.
 
 Code that changes content with ``QuerySet.update()`` or raw SQL (which send no
 signals) must call :func:`bump` itself.
+
+When the cache cannot be reached (content never goes stale because of it)
+------------------------------------------------------------------------
+The version lives only in the cache, next to everything cached for it, and a
+lost cache fails open (fail_open.py): readers get pages rendered from the
+database. What must never happen is a change whose bump was lost while the
+cache was unreachable, and a cache that comes back still holding the old
+version and the old pages. (A cache that comes back empty, as after a restart,
+holds nothing stale; a scheduled time that passed needs no bump: every entry
+carries its ``valid_until``.) So:
+
+- a change is allowed only if its first bump is stored. ``bump()`` runs inside
+  the change's transaction (the admin saves in one); if the cache does not
+  store the new version (``set_many`` reports the key as failed), it raises
+  :class:`CacheUnavailable`, the transaction rolls back and the editor gets a
+  503 page with the form filled in. Nothing changed, so nothing is stale;
+- the second bump, after the commit, can only fail if the cache is lost in the
+  moment between the two. Then, and for a bump outside any transaction (its
+  change is already committed and cannot be refused), the process logs an error
+  and bumps again before its next read of the version: the first request it
+  serves once the cache answers again makes every older entry stale. Only pages
+  rendered during that moment by other requests are at risk, and only until
+  that process's next request.
+
+Keeping the version in the database instead would cost a query on every cached
+page, and cached pages must keep being served while the database is down.
 """
 
 import contextlib
@@ -26,6 +52,7 @@ import contextvars
 import datetime
 import functools
 import hashlib
+import logging
 import math
 import secrets
 import time
@@ -36,6 +63,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
+
+bump_log = logging.getLogger("dpga.cache")
 
 VERSION_KEY = "content:version"
 # The state computed last (for whichever version its reader had), used only when
@@ -97,6 +126,7 @@ def current_version():
     read = _READ.get()
     if read is not None and "version" in read:
         return read["version"]
+    bump_again_if_missed()
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, new_version(), None)
@@ -113,6 +143,7 @@ def current_version_and(key):
     read = _READ.get()
     if read is not None and "version" in read:
         return read["version"], cache.get(key)
+    bump_again_if_missed()
     found = cache.get_many([VERSION_KEY, key])
     if VERSION_KEY not in found:
         return current_version(), None
@@ -121,20 +152,55 @@ def current_version_and(key):
     return found[VERSION_KEY], found.get(key)
 
 
+class CacheUnavailable(Exception):
+    """A change refused: the cache could not be told that content changed."""
+
+
+# A bump this process could not store: stored before it next reads the version.
+_MISSED_BUMP = {"pending": False}
+
+
+def store_new_version():
+    """Store a new content version; False when the cache did not store it."""
+    return not cache.set_many({VERSION_KEY: new_version()}, None)
+
+
+def missed_bump():
+    if not _MISSED_BUMP["pending"]:  # logged once, however many bumps are missed
+        bump_log.error(
+            "the cache did not store a content change: bumping again once it answers",
+            extra={"event": "missed_bump"},
+        )
+    _MISSED_BUMP["pending"] = True
+
+
+def bump_again_if_missed():
+    if _MISSED_BUMP["pending"] and store_new_version():
+        _MISSED_BUMP["pending"] = False
+        bump_log.info("content change stored in the cache", extra={"event": "missed_bump_stored"})
+
+
+def bump_after_commit():
+    if not store_new_version():
+        missed_bump()
+
+
 def bump(using=None):
     """Make everything cached for the current content out of date, now and after commit.
 
     Bumping at once covers readers inside the same transaction; bumping again
     after the commit covers a reader that rendered the old rows after the first
-    bump but before the commit became visible.
+    bump but before the commit became visible. Inside a transaction, raises
+    :class:`CacheUnavailable` when the cache cannot store the first bump.
     """
     read = _READ.get()
     if read is not None:
         read.clear()
-    cache.set(VERSION_KEY, new_version(), None)
-    transaction.on_commit(
-        lambda: cache.set(VERSION_KEY, new_version(), None), using=using, robust=True
-    )
+    if not store_new_version():
+        if not transaction.get_autocommit(using=using):
+            raise CacheUnavailable("the cache did not store the new content version")
+        missed_bump()
+    transaction.on_commit(bump_after_commit, using=using, robust=True)
 
 
 def content_changed(sender, **kwargs):
