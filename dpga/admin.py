@@ -13,7 +13,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import SlugRedirect
+from .models import LibraryPicture, SlugRedirect
+from .pictures.admin import LibraryPictureAdmin
+from .pictures.body import image_problems
 from .rendering import render_markdown
 from .revisions import compare, restore, write_revision
 
@@ -114,6 +116,14 @@ class RevisionAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, self.object_history_form_template, context)
 
 
+def shown_pictures_only(text):
+    """A Markdown field's error when one of its pictures would not be shown (another
+    site's address, an unknown library picture): flagged before saving."""
+    problems = image_problems(text)
+    if problems:
+        raise ValidationError(problems, code="picture_not_shown")
+
+
 class MarkdownPreviewAdmin(admin.ModelAdmin):
     """Live preview of Markdown fields beside the editor, rendered by the server.
 
@@ -141,6 +151,7 @@ class MarkdownPreviewAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and db_field.name in self.markdown_fields:
+            formfield.validators.append(shown_pictures_only)
             info = self.opts.app_label, self.opts.model_name
             formfield.widget.attrs.update(
                 {
@@ -170,3 +181,6 @@ class SlugRedirectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # Written automatically when a slug changes, a tag is merged or news is deleted;
     # an editor may still correct or remove one.
     still_allowed = ("change", "delete")
+
+
+admin.site.register(LibraryPicture, LibraryPictureAdmin)

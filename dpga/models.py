@@ -1,7 +1,10 @@
-"""Addresses that never break: where an old slug went, or that it is gone."""
+"""Addresses that never break: where an old slug went, or that it is gone; and the
+picture library (its model lives in dpga/pictures/library.py)."""
 
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from .pictures.library import LibraryPicture  # noqa: F401  (a model of this app)
 
 
 class SlugRedirectQuerySet(models.QuerySet):
