@@ -23,13 +23,14 @@ from dpga.languages.admin import (
     original_text,
 )
 from dpga.pictures.admin import picture_summary
+from dpga.pictures.kept_uploads import KeptUploadsFormMixin
 
 from .models import Member, MemberTranslation, member_in_use_message
 
 ADD_ANNOUNCEMENT = "announcements.add_announcement"
 
 
-class MemberAdminForm(forms.ModelForm):
+class MemberAdminForm(KeptUploadsFormMixin, forms.ModelForm):
     """A member's picture is its logo: the form says "logo"."""
 
     class Meta:

@@ -13,6 +13,7 @@ from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
 from dpga.control_characters import multi_line, single_line
 from dpga.languages.admin import HasOutOfDateTranslationFilter, TranslatedOriginalAdminMixin
 from dpga.pictures.admin import picture_summary
+from dpga.pictures.kept_uploads import KeptUploadsFormMixin
 
 from .. import workflow
 from ..models import Announcement
@@ -25,7 +26,7 @@ from .workflow import WorkflowAdminMixin
 Status = Announcement.Status
 
 
-class AnnouncementAdminForm(forms.ModelForm):
+class AnnouncementAdminForm(KeptUploadsFormMixin, forms.ModelForm):
     workflow_comment = forms.CharField(
         label=gettext_lazy("Comment for the workflow"),
         required=False,

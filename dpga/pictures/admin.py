@@ -1,6 +1,7 @@
 """What the admin shows about a stored picture (a preview and the files served), and the
 picture library's admin (registered by dpga/admin.py)."""
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -9,6 +10,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+
+from .kept_uploads import KeptUploadsFormMixin
+from .library import LibraryPicture
 
 
 def picture_summary(picture, data, share_image=None):
@@ -57,10 +61,17 @@ def picture_summary(picture, data, share_image=None):
     return format_html("{}{}{}{}", preview, facts, renditions, card)
 
 
+class LibraryPictureForm(KeptUploadsFormMixin, forms.ModelForm):
+    class Meta:
+        model = LibraryPicture
+        fields = ["picture", "picture_alt", "picture_decorative", "caption", "credit"]
+
+
 class LibraryPictureAdmin(admin.ModelAdmin):
     """The picture library: upload once, copy or insert its Markdown anywhere; a picture
     still placed in a body is not deleted (the page says where it is used)."""
 
+    form = LibraryPictureForm
     list_display = ["thumbnail", "__str__", "credit", "markdown_code", "used_in_count"]
     search_fields = ["picture_alt", "caption", "credit"]
     readonly_fields = ["as_served", "markdown_code", "where_used", "uploaded_by", "created_at"]

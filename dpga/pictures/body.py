@@ -11,7 +11,7 @@ seen here has at most the allow-listed attributes. What holds for the result:
 - An unknown library picture is left out.
 - An image from another site (the site's pictures only, by its Content Security
   Policy) becomes a link to that address, with the label as its text; a picture of this
-  site (an address starting with ``/`` or with ``MEDIA_URL``) stays as written.
+  site (a relative address, or one under an absolute ``MEDIA_URL``) stays as written.
 
 ``image_problems(markdown)`` says, before saving, which images of a body would not be
 shown: other sites' addresses and unknown library pictures.
@@ -19,6 +19,7 @@ shown: other sites' addresses and unknown library pictures.
 
 import re
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import markdown
 from django.apps import apps
@@ -52,10 +53,13 @@ def library_id(src):
     return int(match.group(1)) if match else None
 
 
-def is_own_address(src):
+def is_other_site(src):
+    """An http(s) address of another site (not under an absolute MEDIA_URL). Anything
+    else is this site's (relative) or has a scheme the sanitiser has already dropped."""
     media = settings.MEDIA_URL
-    own_media = media.startswith(("https://", "http://")) and src.startswith(media)
-    return own_media or (src.startswith("/") and not src.startswith("//"))
+    if media.startswith(("https://", "http://")) and src.startswith(media):
+        return False
+    return src.startswith("//") or urlsplit(src).scheme.lower() in ("http", "https")
 
 
 def _library():
@@ -71,12 +75,12 @@ def place_pictures(html):
 
     def replace(match, alone):
         attributes = img_attributes(match.group(1) if alone else match.group(0))
-        src, label = attributes.get("src", ""), attributes.get("alt", "")
+        src, label = attributes.get("src") or "", attributes.get("alt") or ""
         number = library_id(src)
         if number is not None:
             picture = pictures.get(number)
             return _placed(picture, alone) if picture else ""
-        if src and not is_own_address(src):
+        if is_other_site(src):
             link = format_html('<a href="{}" rel="noopener noreferrer">{}</a>', src, label or src)
             return format_html("<p>{}</p>", link) if alone else link
         return match.group(0)
@@ -122,7 +126,7 @@ def _placed(picture, alone):
 def image_sources(text):
     """The address of every image a Markdown body shows (before any cleaning)."""
     html = markdown.markdown(text or "", extensions=["extra", "sane_lists"])
-    return [img_attributes(tag).get("src", "") for tag in IMG.findall(html)]
+    return [img_attributes(tag).get("src") or "" for tag in IMG.findall(html)]
 
 
 def image_problems(text):
@@ -137,7 +141,7 @@ def image_problems(text):
             problems.append(
                 _("There is no picture %(reference)s in the picture library.") % {"reference": src}
             )
-        elif number is None and src and not is_own_address(src):
+        elif number is None and is_other_site(src):
             problems.append(
                 _(
                     "The picture at %(address)s is on another site, so it would be shown "
