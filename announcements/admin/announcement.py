@@ -22,6 +22,7 @@ from .previews import PreviewLinksAdminMixin
 from .tags import TagHintAdminMixin
 from .times import zone_description, zoned
 from .workflow import WorkflowAdminMixin
+from .writing import WritingFormAdminMixin
 
 Status = Announcement.Status
 
@@ -94,6 +95,7 @@ class AnnouncementAdminForm(KeptUploadsFormMixin, forms.ModelForm):
 
 
 class AnnouncementAdmin(
+    WritingFormAdminMixin,
     DeletionAdminMixin,
     WorkflowAdminMixin,
     TagHintAdminMixin,

@@ -72,6 +72,11 @@ class LibraryPictureAdmin(admin.ModelAdmin):
     still placed in a body is not deleted (the page says where it is used)."""
 
     form = LibraryPictureForm
+
+    class Media:  # the editor script: leaving a changed form asks first
+        js = ["editorial/admin-editor.js"]
+        css = {"all": ["editorial/admin-editor.css"]}
+
     list_display = ["thumbnail", "__str__", "credit", "markdown_code", "used_in_count"]
     search_fields = ["picture_alt", "caption", "credit"]
     readonly_fields = ["as_served", "markdown_code", "where_used", "uploaded_by", "created_at"]
