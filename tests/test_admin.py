@@ -173,7 +173,8 @@ def test_picture_with_alt_text_is_saved_with_its_facts(client, publisher):
         "/admin/announcements/announcement/add/",
         "/admin/members/member/",
         "/admin/members/member/add/",
-        "/admin/announcements/announcement/?status__exact=draft",
+        "/admin/announcements/announcement/?state=draft",
+        "/admin/announcements/announcement/?state=scheduled",
         "/admin/announcements/announcement/?q=story",
     ],
 )

@@ -84,3 +84,21 @@ def test_statuses_offered_follow_the_person():
     for person, expected in ((edna, ["draft", "review"]), (paul, ["draft", "review", "published"])):
         form = logged_in(person).get(admin_change_url(draft)).context["adminform"].form
         assert [value for value, _label in form.fields["status"].choices] == expected
+
+
+def test_the_list_shows_scheduled_as_a_state_of_its_own_and_filters_by_it():
+    make_announcement(title="Live now", status=Status.PUBLISHED)
+    make_announcement(
+        title="Goes live Friday",
+        status=Status.PUBLISHED,
+        publish_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    make_announcement(title="Still a draft")
+    client = logged_in(publisher())
+    listing = client.get("/admin/announcements/announcement/").content.decode()
+    row = listing[listing.index("Goes live Friday") :]
+    assert "Scheduled" in row[: row.index("</tr>")]
+    scheduled = client.get("/admin/announcements/announcement/?state=scheduled").content.decode()
+    assert "Goes live Friday" in scheduled and "Live now" not in scheduled
+    live = client.get("/admin/announcements/announcement/?state=published").content.decode()
+    assert "Live now" in live and "Goes live Friday" not in live

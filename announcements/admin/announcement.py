@@ -19,6 +19,7 @@ from .. import workflow
 from ..models import Announcement
 from .deleting import DeletionAdminMixin
 from .previews import PreviewLinksAdminMixin
+from .states import StateColumnAdminMixin, StateListFilter
 from .tags import TagHintAdminMixin
 from .times import zone_description, zoned
 from .workflow import WorkflowAdminMixin
@@ -96,6 +97,7 @@ class AnnouncementAdminForm(KeptUploadsFormMixin, forms.ModelForm):
 
 class AnnouncementAdmin(
     WritingFormAdminMixin,
+    StateColumnAdminMixin,
     DeletionAdminMixin,
     WorkflowAdminMixin,
     TagHintAdminMixin,
@@ -108,16 +110,15 @@ class AnnouncementAdmin(
     change_form_template = "admin/announcements/announcement/change_form.html"
     list_display = [
         "title",
-        "status",
+        "state",
         "go_live",
-        "is_live",
         "featured",
         "tag_list",
         "author",
         "translations_list",
     ]
     list_filter = [
-        "status",
+        StateListFilter,
         "featured",
         HasOutOfDateTranslationFilter,
         "language",
@@ -216,10 +217,6 @@ class AnnouncementAdmin(
     @admin.display(description=gettext_lazy("as served"))
     def picture_preview(self, obj):
         return picture_summary(obj.picture_set, obj.picture_renditions, obj.share_image)
-
-    @admin.display(boolean=True, description=gettext_lazy("live"))
-    def is_live(self, obj):
-        return obj.is_published
 
     @admin.display(description=gettext_lazy("tags"))
     def tag_list(self, obj):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from .. import workflow
 from ..models import Announcement
+from .states import state_label
 from .times import zoned
 
 Status = Announcement.Status
@@ -35,7 +36,7 @@ def state_of(announcement):
         return _("New draft")
     if announcement.is_scheduled:
         return _("Scheduled: goes live %(when)s") % {"when": zoned(announcement.publish_at)}
-    return announcement.get_status_display()
+    return state_label(announcement)
 
 
 def main_action(announcement, user):
