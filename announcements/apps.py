@@ -1,8 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from taggit.apps import TaggitAppConfig
+
+
+class TagsConfig(TaggitAppConfig):
+    """django-taggit as editors know it: "Tags" in the admin (INSTALLED_APPS names it)."""
+
+    default = False
+    verbose_name = _("Tags")
 
 
 class AnnouncementsConfig(AppConfig):
+    # This module holds more than one app config: this one is the announcements app's.
+    default = True
     name = "announcements"
     verbose_name = _("Announcements")
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import LibraryPicture, SlugRedirect
@@ -22,6 +23,21 @@ from .revisions import compare, restore, write_revision
 PREVIEW_MAX_CHARS = 200_000
 EDITOR_MEDIA_JS = ["editorial/admin-editor.js"]
 EDITOR_MEDIA_CSS = {"all": ["editorial/admin-editor.css"]}
+
+
+def change_summary(change):
+    """One line for a revision list: "old → new", or for a long text how many lines
+    were added and removed."""
+    if change.lines:
+        added = sum(1 for kind, _text in change.lines if kind == "+")
+        removed = sum(1 for kind, _text in change.lines if kind == "-")
+        return _("changed: %(added)s, %(removed)s") % {
+            "added": ngettext("%(count)d line added", "%(count)d lines added", added)
+            % {"count": added},
+            "removed": ngettext("%(count)d line removed", "%(count)d lines removed", removed)
+            % {"count": removed},
+        }
+    return f"{change.old} → {change.new}"
 
 
 class ReadOnlyAdminMixin:
@@ -59,6 +75,23 @@ class RevisionAdmin(SimpleHistoryAdmin):
         obj = form.instance
         obj.__dict__.pop("skip_history_when_saving", None)
         write_revision(obj, request.user)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each revision's changes as a person reads them (the form's labels, times in the
+        site's zone, a long text as the lines added and removed), not raw values."""
+        labels = {name: field.label for name, field in self.form.base_fields.items()}
+        records = list(historical_records)
+        for newer, older in zip(records, records[1:] + [None], strict=True):
+            newer.history_delta_changes = (
+                [
+                    {"field": change.label, "summary": change_summary(change)}
+                    for change in compare(
+                        self.model, older, newer, self.model.REVISION_FIELDS, labels
+                    )
+                ]
+                if older is not None
+                else []
+            )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
