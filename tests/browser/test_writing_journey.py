@@ -95,6 +95,7 @@ def test_an_announcement_with_two_pictures_goes_through_review_to_a_scheduled_pa
     editor.locator(".writing-bar").get_by_role("button", name="Submit for review").click()
     expect(editor.locator(".errornote")).to_be_visible()
     expect(editor.get_by_text("Kept from your last attempt: lead.jpg")).to_be_visible()
+    expect(editor.locator(".markdown-preview__body figure")).to_have_count(2)  # text kept
     screenshot(editor, "admin-writing-form-error")
     summary = editor.get_by_label("Summary:")
     summary.fill("Farmers in Rwanda map their harvest on tablets; the maps are open data.")

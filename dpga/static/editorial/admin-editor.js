@@ -240,7 +240,12 @@
       button.addEventListener("click", tools[name]);
       toolbar.append(button);
     });
-    (textarea.closest(".markdown-editor") || textarea).before(toolbar);
+    // Toolbar, picture list and editor stack in one column of the field's row.
+    const editor = textarea.closest(".markdown-editor") || textarea;
+    const column = document.createElement("div");
+    column.className = "markdown-writing";
+    editor.replaceWith(column);
+    column.append(toolbar, editor);
     if (textarea.dataset.pictureChooser) {
       const button = document.createElement("button");
       button.type = "button";
@@ -257,12 +262,12 @@
   function setUpCounter(field) {
     const limit = Number(field.dataset.countLimit);
     const counter = document.createElement("p");
-    counter.className = "character-count";
+    counter.className = "help character-count";
     counter.id = field.id + "-count";
     counter.setAttribute("aria-live", "polite");
     const described = field.getAttribute("aria-describedby");
     field.setAttribute("aria-describedby", described ? described + " " + counter.id : counter.id);
-    field.after(counter);
+    (field.closest(".flex-container") || field).after(counter);
     function update() {
       counter.textContent = field.dataset.countLabel
         .replace("%(count)s", field.value.length)
