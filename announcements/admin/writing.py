@@ -93,6 +93,11 @@ class WritingFormAdminMixin:
                     "data-count-label": _("%(count)s of %(limit)s characters"),
                 }
             )
+        elif db_field.name == "publish_at":
+            # The admin's date and time boxes say "Date:" and "Time:" as text only.
+            date, time = formfield.widget.widgets
+            date.attrs["aria-label"] = _("Publish date")
+            time.attrs["aria-label"] = _("Publish time")
         elif db_field.name == "body":
             library = reverse("admin:dpga_librarypicture_changelist")
             formfield.help_text = format_html(

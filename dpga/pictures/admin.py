@@ -78,6 +78,7 @@ class LibraryPictureAdmin(admin.ModelAdmin):
         css = {"all": ["editorial/admin-editor.css"]}
 
     list_display = ["thumbnail", "__str__", "credit", "markdown_code", "used_in_count"]
+    list_display_links = ["__str__"]  # the thumbnail is decorative: the name is the link
     search_fields = ["picture_alt", "caption", "credit"]
     readonly_fields = ["as_served", "markdown_code", "where_used", "uploaded_by", "created_at"]
     fieldsets = [

@@ -309,7 +309,23 @@
     });
   }
 
+  function labelAutocompleteSearches() {
+    // The admin's autocomplete (Select2) adds a search box with no label: give it the
+    // label of the list it searches, now and whenever it is drawn again.
+    function label() {
+      document.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (box) {
+        const container = box.closest(".select2");
+        const select = container && container.previousElementSibling;
+        const text = select && select.id && document.querySelector("label[for='" + select.id + "']");
+        if (text) box.setAttribute("aria-label", text.textContent.replace(/:\s*$/, ""));
+      });
+    }
+    new MutationObserver(label).observe(document.body, { childList: true, subtree: true });
+    label();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    labelAutocompleteSearches();
     document.querySelectorAll("textarea[data-markdown-preview]").forEach(setUpMarkdownPreview);
     document.querySelectorAll("textarea[data-toolbar-labels]").forEach(setUpToolbar);
     document.querySelectorAll("input[data-tag-hint]").forEach(setUpTagHint);
