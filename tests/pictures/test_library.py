@@ -1,13 +1,16 @@
 """The picture library: uploaded once, cleaned and sized like the lead picture, placed in
 a body as a <figure> with its caption and credit, kept while a body shows it."""
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from announcements.feeds import absolutise_urls
 from dpga.models import LibraryPicture
+from dpga.pictures import renditions
 from dpga.rendering import render_markdown
 from tests.editorial import (
     admin_change_url,
@@ -161,3 +164,12 @@ def test_feeds_make_a_placed_pictures_sizes_absolute():
     result = absolutise_urls(html, "https://news.example/news/x/")
     assert 'srcset="https://news.example/media/a-480.webp 480w, ' in result
     assert "https://news.example/media/a-960.webp 960w" in result
+
+
+def test_rebuild_renditions_makes_a_library_pictures_sizes_again(storage):
+    picture = library_picture()
+    names = renditions.file_names(picture.picture_renditions)
+    for name in names:
+        storage.delete(name)
+    call_command("rebuild_renditions", only="library", stdout=io.StringIO())
+    assert all(storage.exists(name) for name in names)
