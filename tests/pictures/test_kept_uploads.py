@@ -75,3 +75,12 @@ def test_a_forged_or_foreign_token_is_ignored(storage):
     assert response.status_code == 200
     assert "picture" in response.context["adminform"].form.errors
     assert not LibraryPicture.objects.exists()
+
+
+def test_tags_typed_before_a_validation_error_are_still_there(storage):
+    announcement = make_announcement()
+    client = logged_in(editor())
+    data = change_form_data(announcement, title="", tags='Health, "open data"')
+    page = client.post(admin_change_url(announcement), data).content.decode()
+    tags = re.search(r'<input[^>]*name="tags"[^>]*>', page).group(0)
+    assert 'value="Health, &quot;open data&quot;"' in tags and "data-tag-hint" in tags
