@@ -44,7 +44,7 @@ class AnnouncementAdminForm(KeptUploadsFormMixin, forms.ModelForm):
         model = Announcement
         fields = [
             "language", "title", "slug", "summary", "body", "picture", "picture_alt", "tags",
-            "members", "status", "publish_at", "featured",
+            "members", "status", "publish_at", "featured", "picture_caption", "picture_credit",
         ]  # fmt: skip
         help_texts = {
             "picture": gettext_lazy(
@@ -143,7 +143,16 @@ class AnnouncementAdmin(
         (None, {"fields": ["language", "title", "slug", "summary", "body"]}),
         (
             gettext_lazy("Picture"),
-            {"fields": ["picture", "picture_alt", "picture_decorative", "picture_preview"]},
+            {
+                "fields": [
+                    "picture",
+                    "picture_alt",
+                    "picture_decorative",
+                    "picture_caption",
+                    "picture_credit",
+                    "picture_preview",
+                ]
+            },
         ),
         (gettext_lazy("Translations"), {"fields": ["translations_overview"]}),
         (gettext_lazy("Topics"), {"fields": ["tags", "members"]}),

@@ -173,3 +173,18 @@ def test_rebuild_renditions_makes_a_library_pictures_sizes_again(storage):
         storage.delete(name)
     call_command("rebuild_renditions", only="library", stdout=io.StringIO())
     assert all(storage.exists(name) for name in names)
+
+
+def test_the_lead_picture_shows_its_caption_and_credit(storage, client):
+    announcement = make_announcement(
+        status="published",
+        picture=upload(phone_jpeg(), "lead.jpg"),
+        picture_alt="A harvest",
+        picture_caption="Harvest in Musanze",
+        picture_credit="Photo: FAO",
+    )
+    page = client.get(announcement.get_absolute_url()).content.decode()
+    figure = page[page.index('<figure class="announcement__picture"') :]
+    figure = figure[: figure.index("</figure>")]
+    assert '<span class="caption">Harvest in Musanze</span>' in figure
+    assert '<span class="credit">Photo: FAO</span>' in figure
