@@ -23,8 +23,3 @@ def zone_description():
     sign = "-" if offset < datetime.timedelta(0) else "+"
     hours, minutes = divmod(abs(offset).seconds // 60, 60)
     return f"{name} ({abbreviation}, UTC{sign}{hours:02d}:{minutes:02d})"
-
-
-def is_utc():
-    """The site's time is UTC now: no need to show a time twice."""
-    return not timezone.localtime().utcoffset()

@@ -6,7 +6,6 @@ from django import template
 from django.utils import timezone
 
 from .. import workflow
-from ..admin.times import is_utc
 from ..models import Announcement
 
 register = template.Library()
@@ -28,7 +27,8 @@ def editorial_dashboard(context):
         "sent_back": sent_back,
         "my_drafts": [draft for draft in mine if draft not in sent_back][:DASHBOARD_SIZE],
         "reviews_are_mine": workflow.can_publish(user),
-        "zone_is_utc": is_utc(),
+        # The site's time is UTC now: a time is shown once (not again "in UTC").
+        "zone_is_utc": not timezone.localtime().utcoffset(),
         "awaiting_review": announcements.awaiting_review()[:DASHBOARD_SIZE],
         "scheduled": announcements.scheduled().order_by("publish_at", "pk")[:DASHBOARD_SIZE],
         "recently_published": announcements.published().newest_first()[:DASHBOARD_SIZE],
