@@ -208,7 +208,7 @@ def test_admin_shows_each_role_its_buttons_and_names_the_time_zone(clock, settin
     assert 'value="submit"' in as_editor
     assert 'value="publish"' not in as_editor
     assert 'value="publish"' in as_publisher
-    assert "America/New_York (EDT, UTC-0400)" in as_publisher
+    assert "America/New_York (EDT, UTC-04:00)" in as_publisher
 
 
 def test_admin_list_shows_go_live_times_with_their_zone(clock, settings):
