@@ -57,13 +57,22 @@ def feed_links(route, title, **kwargs):
     ]
 
 
-_URL_ATTRIBUTE = re.compile(r'(?P<attr>\b(?:href|src))="(?P<url>[^"]*)"')
+_URL_ATTRIBUTE = re.compile(r'(?P<attr>\b(?:href|src|srcset))="(?P<url>[^"]*)"')
+
+
+def _absolute(attribute, value, base_url):
+    if attribute != "srcset":
+        return urljoin(base_url, value)
+    # "url 480w, url 960w": each candidate's address, its descriptor kept.
+    candidates = (candidate.strip().split(" ", 1) for candidate in value.split(","))
+    return ", ".join(" ".join([urljoin(base_url, parts[0]), *parts[1:]]) for parts in candidates)
 
 
 def absolutise_urls(html, base_url):
-    """Make every href and src absolute, resolved against base_url (the item's page)."""
+    """Make every href, src and srcset absolute, resolved against base_url (the item's page)."""
     return _URL_ATTRIBUTE.sub(
-        lambda m: f'{m.group("attr")}="{urljoin(base_url, m.group("url"))}"', html
+        lambda m: f'{m.group("attr")}="{_absolute(m.group("attr"), m.group("url"), base_url)}"',
+        html,
     )
 
 

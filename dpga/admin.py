@@ -11,9 +11,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import SlugRedirect
+from .models import LibraryPicture, SlugRedirect
+from .pictures.admin import LibraryPictureAdmin
+from .pictures.body import image_problems
 from .rendering import render_markdown
 from .review.admin import WorkingCopyAdmin
 from .review.models import WorkingCopy
@@ -22,6 +25,21 @@ from .revisions import compare, restore, write_revision
 PREVIEW_MAX_CHARS = 200_000
 EDITOR_MEDIA_JS = ["editorial/admin-editor.js"]
 EDITOR_MEDIA_CSS = {"all": ["editorial/admin-editor.css"]}
+
+
+def change_summary(change):
+    """One line for a revision list: "old → new", or for a long text how many lines
+    were added and removed."""
+    if change.lines:
+        added = sum(1 for kind, _text in change.lines if kind == "+")
+        removed = sum(1 for kind, _text in change.lines if kind == "-")
+        return _("changed: %(added)s, %(removed)s") % {
+            "added": ngettext("%(count)d line added", "%(count)d lines added", added)
+            % {"count": added},
+            "removed": ngettext("%(count)d line removed", "%(count)d lines removed", removed)
+            % {"count": removed},
+        }
+    return f"{change.old} → {change.new}"
 
 
 class ReadOnlyAdminMixin:
@@ -64,6 +82,23 @@ class RevisionAdmin(SimpleHistoryAdmin):
         """Restore `record` onto `obj`; returns what to tell the user (a hook:
         dpga.review makes it a pending change where that needs approval)."""
         return restore(obj, record, self.model.RESTORE_FIELDS, request.user)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each revision's changes as a person reads them (the form's labels, times in the
+        site's zone, a long text as the lines added and removed), not raw values."""
+        labels = {name: field.label for name, field in self.form.base_fields.items()}
+        records = list(historical_records)
+        for newer, older in zip(records, records[1:] + [None], strict=True):
+            newer.history_delta_changes = (
+                [
+                    {"field": change.label, "summary": change_summary(change)}
+                    for change in compare(
+                        self.model, older, newer, self.model.REVISION_FIELDS, labels
+                    )
+                ]
+                if older is not None
+                else []
+            )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -121,6 +156,14 @@ class RevisionAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, self.object_history_form_template, context)
 
 
+def shown_pictures_only(text):
+    """A Markdown field's error when one of its pictures would not be shown (another
+    site's address, an unknown library picture): flagged before saving."""
+    problems = image_problems(text)
+    if problems:
+        raise ValidationError(problems, code="picture_not_shown")
+
+
 class MarkdownPreviewAdmin(admin.ModelAdmin):
     """Live preview of Markdown fields beside the editor, rendered by the server.
 
@@ -148,6 +191,7 @@ class MarkdownPreviewAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and db_field.name in self.markdown_fields:
+            formfield.validators.append(shown_pictures_only)
             info = self.opts.app_label, self.opts.model_name
             formfield.widget.attrs.update(
                 {
@@ -180,3 +224,4 @@ class SlugRedirectAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 admin.site.register(WorkingCopy, WorkingCopyAdmin)
+admin.site.register(LibraryPicture, LibraryPictureAdmin)

@@ -76,6 +76,7 @@ RENDERED_FIELDS = {
 PICTURE_FIELDS = {
     "announcements.Announcement": ("picture", "picture_renditions"),
     "members.Member": ("picture", "picture_renditions"),
+    "dpga.LibraryPicture": ("picture", "picture_renditions"),
 }
 # A restored file's name must say the format its content is.
 PICTURE_SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF"}

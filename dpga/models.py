@@ -1,9 +1,11 @@
-"""Addresses that never break: where an old slug went, or that it is gone. (The
-working copies of pending changes are dpga.review.models', registered here.)"""
+"""Addresses that never break: where an old slug went, or that it is gone; the
+picture library (its model lives in dpga/pictures/library.py); the working copies
+of pending changes (dpga/review/models.py), registered here."""
 
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from .pictures.library import LibraryPicture  # noqa: F401  (a model of this app)
 from .review.models import WorkingCopy  # noqa: F401  (the project app's models)
 
 

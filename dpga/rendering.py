@@ -1,13 +1,18 @@
 """Markdown to safe HTML: the one place editor markup becomes HTML.
 
 Editors write Markdown; it is rendered once, on save, and cleaned with an
-allow-list sanitiser (nh3). Templates mark nothing else safe.
+allow-list sanitiser (nh3). Templates mark nothing else safe. Pictures are placed
+after cleaning (dpga/pictures/body.py): a library picture (``picture:<id>``, the one
+address scheme kept only on images) becomes a <figure> built from the library's own
+data, another site's image a link.
 """
 
 import re
 
 import markdown
 import nh3
+
+from .pictures.body import SCHEME, place_pictures
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
@@ -23,7 +28,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align", "scope"},
     "ol": {"start"},
 }
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "picture"}
 
 _MARKDOWN_EXTENSIONS = ["extra", "sane_lists"]
 
@@ -37,7 +42,15 @@ def sanitise_html(html: str) -> str:
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_library_pictures_on_images_only,
     )
+
+
+def _library_pictures_on_images_only(element, attribute, value):
+    """``picture:`` addresses name library pictures: kept on an image's src only."""
+    if value.lower().lstrip().startswith(SCHEME + ":") and (element, attribute) != ("img", "src"):
+        return None
+    return value
 
 
 def render_markdown(text: str) -> str:
@@ -50,7 +63,7 @@ def render_markdown(text: str) -> str:
         return ""
     html = markdown.markdown(text, extensions=_MARKDOWN_EXTENSIONS, output_format="html")
     html = _normalise_headings(html)
-    return sanitise_html(html)
+    return place_pictures(sanitise_html(html))
 
 
 _HEADING = re.compile(r"<h([1-6])(\b[^>]*)>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)

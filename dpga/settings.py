@@ -77,7 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     # Ranked full-text search on PostgreSQL (SearchVectorField); harmless on SQLite.
     "django.contrib.postgres",
-    "taggit",
+    # django-taggit, called "Tags" in the admin (not "Taggit").
+    "announcements.apps.TagsConfig",
     "simple_history",
     "axes",
     "dpga",

@@ -23,6 +23,7 @@ from dpga.languages.admin import (
     original_text,
 )
 from dpga.pictures.admin import picture_summary
+from dpga.pictures.kept_uploads import KeptUploadsFormMixin
 from dpga.review.admin import PendingChangeFilter, PendingChangesAdminMixin
 
 from .models import Member, MemberTranslation, member_in_use_message
@@ -30,7 +31,7 @@ from .models import Member, MemberTranslation, member_in_use_message
 ADD_ANNOUNCEMENT = "announcements.add_announcement"
 
 
-class MemberAdminForm(forms.ModelForm):
+class MemberAdminForm(KeptUploadsFormMixin, forms.ModelForm):
     """A member's picture is its logo: the form says "logo"."""
 
     class Meta:

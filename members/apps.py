@@ -10,8 +10,10 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from dpga import backups
+        from dpga.pictures.library import register_usage
 
         from . import signals
+        from .models import Member, MemberTranslation
 
         signals.connect()
         # Archives made before migration 0005 name the member's picture fields "logo...".
@@ -23,3 +25,6 @@ class MembersConfig(AppConfig):
         }
         backups.register_renamed_fields("members.member", logo_fields)
         backups.register_renamed_fields("members.historicalmember", logo_fields)
+        # Descriptions may place pictures of the library (kept while they do).
+        register_usage(Member, "description", "description_html")
+        register_usage(MemberTranslation, "description", "description_html")

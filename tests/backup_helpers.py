@@ -23,6 +23,7 @@ from announcements.feed_changes import mark_changed
 from announcements.feed_scopes import scope_keys_for
 from announcements.models import Announcement, AnnouncementTranslation, FeedState
 from dpga.backups import EXCLUDED
+from dpga.models import LibraryPicture
 from dpga.pictures import renditions
 from dpga.revisions import one_revision
 from members.models import Member, MemberTranslation
@@ -79,10 +80,13 @@ def build_site():
     MemberTranslation.objects.create(member=who, language="fr", description="La *santé*.")
     unicef = make_member(slug="unicef", name="UNICEF")
 
+    vial = LibraryPicture.objects.create(
+        picture=image_upload("vial.png"), picture_alt="A vial", caption="Vials", credit="WHO"
+    )
     vaccines = make_announcement(
         slug="vaccines-old",
         title="Vaccines",
-        body="Vaccines **arrive**.",
+        body=f"Vaccines **arrive**.\n\n{vial.markdown}\n",
         tags=["health", "Santé publique"],
         members=[who, unicef],
         author=editor,
@@ -163,6 +167,8 @@ def pictures_shown():
         }
     for member in Member.objects.all():
         names |= renditions.file_names(member.picture_renditions) | {member.picture.name}
+    for picture in LibraryPicture.objects.all():
+        names |= renditions.file_names(picture.picture_renditions) | {picture.picture.name}
     return names - {""}
 
 

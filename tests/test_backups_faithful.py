@@ -87,6 +87,7 @@ def test_a_backup_restores_every_row_and_picture_and_adds_nothing(engine, tmp_pa
         "members.historicalmember",
         "members.membertranslation",
         "dpga.slugredirect",
+        "dpga.librarypicture",
         "taggit.tag",
         "taggit.taggeditem",
         "auth.user",

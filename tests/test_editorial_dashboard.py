@@ -1,4 +1,5 @@
-"""The admin index shows what needs attention: review, scheduled, published, stale drafts."""
+"""The admin index shows what needs attention, for the person looking: sent back to me,
+my drafts, review, scheduled, published, stale drafts."""
 
 import datetime
 
@@ -7,9 +8,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from announcements import workflow
 from announcements.models import Announcement
 
-from .editorial import editor, logged_in, make_announcement, make_user
+from .editorial import editor, logged_in, make_announcement, make_user, publisher
 
 pytestmark = pytest.mark.django_db
 Status = Announcement.Status
@@ -79,7 +81,7 @@ def test_people_without_news_permissions_see_no_dashboard(newsroom):
     assert "dash-review" not in page
 
 
-def test_the_dashboard_costs_four_queries_however_much_news_there_is(newsroom):
+def test_the_dashboard_costs_five_queries_however_much_news_there_is(newsroom):
     client = logged_in(editor())
     with time_machine.travel(NOW, tick=False):
         for _ in range(5):
@@ -87,4 +89,36 @@ def test_the_dashboard_costs_four_queries_however_much_news_there_is(newsroom):
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/admin/").status_code == 200
     news_queries = [q for q in queries.captured_queries if "announcements_announcement" in q["sql"]]
-    assert len(news_queries) == 4
+    assert len(news_queries) == 5
+
+
+def test_an_editor_sees_what_was_sent_back_with_the_comment_and_their_own_drafts(newsroom):
+    edna, paul = editor(), publisher()
+    with time_machine.travel(NOW, tick=False):
+        returned = make_announcement(title="Needs a date", author=edna)
+        workflow.perform(returned, "submit", edna)
+        workflow.perform(returned, "send_back", paul, "Add the date of the signing.")
+        make_announcement(title="My own draft", author=edna)
+    page = dashboard(edna)
+    sent_back = section(page, "dash-sent-back")
+    mine = section(page, "dash-mine")
+    assert "Needs a date" in sent_back and "Add the date of the signing." in sent_back
+    assert "My own draft" in mine and "Needs a date" not in mine
+    assert "Fresh draft" not in mine  # someone else's
+    assert page.index("dash-sent-back") < page.index("dash-review")
+    # Resubmitted, it leaves "sent back" and "my drafts".
+    workflow.perform(returned, "submit", edna)
+    page = dashboard(edna)
+    assert "dash-sent-back" not in page and "Needs a date" in section(page, "dash-review")
+
+
+def test_a_publisher_sees_the_review_queue_as_their_own(newsroom):
+    review = section(dashboard(publisher()), "dash-review")
+    assert "Awaiting my review" in review and "Waiting for a publisher" in review
+
+
+def test_a_site_in_utc_shows_each_time_once(newsroom, settings):
+    settings.TIME_ZONE = "UTC"
+    scheduled = section(dashboard(editor()), "dash-scheduled")
+    assert "1 Jul 2026, 13:00 UTC" in scheduled
+    assert "(UTC)" not in scheduled and scheduled.count("13:00 UTC") == 1

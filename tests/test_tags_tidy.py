@@ -1,5 +1,7 @@
 """Tags that stay tidy: one tag whatever the case, a split hint, autocomplete, merging."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -155,3 +157,30 @@ def test_a_merge_marks_the_kept_tags_feeds_as_changed(
         merge_tags([wellbeing, sante], health)
     changed = set(FeedState.objects.exclude(changed_at=None).values_list("key", flat=True))
     assert {"news", f"tag:{health.pk}"} <= changed
+
+
+def test_the_tag_list_shows_usage_and_a_visible_merge_button_with_plain_words(messy_tags):
+    health, wellbeing, *_ = messy_tags
+    client = logged_in(publisher())
+    page = client.get("/admin/taggit/tag/").content.decode()
+    assert 'value="merge_selected_tags"' in page and ">Merge tags</button>" in page
+    row = page[page.index(">Health<") :]
+    assert "1 announcement<" in row[: row.index("</tr>")]
+    assert "Taggit" not in client.get("/admin/").content.decode()
+    # The button alone (no action chosen in the menu) starts the merge of the ticked tags.
+    response = client.post(
+        "/admin/taggit/tag/",
+        {"action": ["merge_selected_tags", ""], "_selected_action": [health.pk, wellbeing.pk]},
+    )
+    assert "Keep this tag" in response.content.decode()
+    done = client.post(
+        "/admin/taggit/tag/",
+        {
+            "action": "merge_selected_tags",
+            "_selected_action": [health.pk, wellbeing.pk],
+            "into": health.pk,
+        },
+        follow=True,
+    ).content.decode()
+    assert re.search(r"; \d+ items? re-tagged", done)
+    assert "1 items" not in done

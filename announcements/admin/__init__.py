@@ -8,6 +8,8 @@
                     the merges made
 - translations.py   every translation of an announcement
 - times.py          times shown in the site's time zone, the zone named
+- states.py         draft, review, scheduled, published: the list's column and filter
+- writing.py        the form as a writing page: layout, action bar, statuses offered
 
 What the site records by itself (steps, merges, preview links) is read-only here
 (dpga.admin.ReadOnlyAdminMixin).

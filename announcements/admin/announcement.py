@@ -13,20 +13,23 @@ from dpga.admin import MarkdownPreviewAdmin, RevisionAdmin
 from dpga.control_characters import multi_line, single_line
 from dpga.languages.admin import HasOutOfDateTranslationFilter, TranslatedOriginalAdminMixin
 from dpga.pictures.admin import picture_summary
+from dpga.pictures.kept_uploads import KeptUploadsFormMixin
 from dpga.review.admin import PendingChangeFilter, PendingChangesAdminMixin
 
 from .. import workflow
 from ..models import Announcement
 from .deleting import DeletionAdminMixin
 from .previews import PreviewLinksAdminMixin
+from .states import StateColumnAdminMixin, StateListFilter
 from .tags import TagHintAdminMixin
 from .times import zone_description, zoned
 from .workflow import WorkflowAdminMixin
+from .writing import WritingFormAdminMixin
 
 Status = Announcement.Status
 
 
-class AnnouncementAdminForm(forms.ModelForm):
+class AnnouncementAdminForm(KeptUploadsFormMixin, forms.ModelForm):
     workflow_comment = forms.CharField(
         label=gettext_lazy("Comment for the workflow"),
         required=False,
@@ -42,7 +45,7 @@ class AnnouncementAdminForm(forms.ModelForm):
         model = Announcement
         fields = [
             "language", "title", "slug", "summary", "body", "picture", "picture_alt", "tags",
-            "members", "status", "publish_at", "featured",
+            "members", "status", "publish_at", "featured", "picture_caption", "picture_credit",
         ]  # fmt: skip
         help_texts = {
             "picture": gettext_lazy(
@@ -95,6 +98,8 @@ class AnnouncementAdminForm(forms.ModelForm):
 
 class AnnouncementAdmin(
     PendingChangesAdminMixin,
+    WritingFormAdminMixin,
+    StateColumnAdminMixin,
     DeletionAdminMixin,
     WorkflowAdminMixin,
     TagHintAdminMixin,
@@ -107,9 +112,8 @@ class AnnouncementAdmin(
     change_form_template = "admin/announcements/announcement/change_form.html"
     list_display = [
         "title",
-        "status",
+        "state",
         "go_live",
-        "is_live",
         "changes_pending",
         "featured",
         "tag_list",
@@ -117,7 +121,7 @@ class AnnouncementAdmin(
         "translations_list",
     ]
     list_filter = [
-        "status",
+        StateListFilter,
         PendingChangeFilter,
         "featured",
         HasOutOfDateTranslationFilter,
@@ -143,7 +147,16 @@ class AnnouncementAdmin(
         (None, {"fields": ["language", "title", "slug", "summary", "body"]}),
         (
             gettext_lazy("Picture"),
-            {"fields": ["picture", "picture_alt", "picture_decorative", "picture_preview"]},
+            {
+                "fields": [
+                    "picture",
+                    "picture_alt",
+                    "picture_decorative",
+                    "picture_caption",
+                    "picture_credit",
+                    "picture_preview",
+                ]
+            },
         ),
         (gettext_lazy("Translations"), {"fields": ["translations_overview"]}),
         (gettext_lazy("Topics"), {"fields": ["tags", "members"]}),
@@ -217,10 +230,6 @@ class AnnouncementAdmin(
     @admin.display(description=gettext_lazy("as served"))
     def picture_preview(self, obj):
         return picture_summary(obj.picture_set, obj.picture_renditions, obj.share_image)
-
-    @admin.display(boolean=True, description=gettext_lazy("live"))
-    def is_live(self, obj):
-        return obj.is_published
 
     @admin.display(description=gettext_lazy("tags"))
     def tag_list(self, obj):

@@ -8,6 +8,7 @@ which renames without redirects, is gone.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -81,6 +82,21 @@ class TagAdmin(TaggitTagAdmin):
 
     form = TagForm
     actions = ["merge_selected_tags"]
+    list_display = ["name", "slug", "usage"]
+    change_list_template = "admin/taggit/tag/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(usage_count=Count("taggit_taggeditem_items"))
+
+    def changelist_view(self, request, extra_context=None):
+        can_merge = "merge_selected_tags" in self.get_actions(request)
+        return super().changelist_view(request, {"can_merge": can_merge, **(extra_context or {})})
+
+    @admin.display(description=gettext_lazy("used by"), ordering="usage_count")
+    def usage(self, obj):
+        return ngettext("%(count)d announcement", "%(count)d announcements", obj.usage_count) % {
+            "count": obj.usage_count
+        }
 
     def get_urls(self):
         # Taggit's own merge view (a new name, no redirects) is replaced by the action.
@@ -102,8 +118,12 @@ class TagAdmin(TaggitTagAdmin):
             record = merge_tags(list(tags), into, request.user)
             self.message_user(
                 request,
-                _(
-                    "Merged %(merged)s into “%(into)s”; %(count)d items re-tagged. Their old pages and feeds redirect to it."
+                ngettext(
+                    "Merged %(merged)s into “%(into)s”; %(count)d item re-tagged. "
+                    "Their old pages and feeds redirect to it.",
+                    "Merged %(merged)s into “%(into)s”; %(count)d items re-tagged. "
+                    "Their old pages and feeds redirect to it.",
+                    record.items_moved,
                 )
                 % {"merged": record.merged_names, "into": into.name, "count": record.items_moved},
                 level=messages.SUCCESS,

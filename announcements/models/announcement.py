@@ -88,6 +88,20 @@ class Announcement(PictureOwner, Translatable):
     )
     body_html = models.TextField(editable=False, blank=True)
     # picture, picture_alt, picture_decorative, picture_renditions: see PictureOwner.
+    picture_caption = models.CharField(
+        _("picture caption"),
+        max_length=300,
+        blank=True,
+        validators=[single_line],
+        help_text=_("Shown under the picture."),
+    )
+    picture_credit = models.CharField(
+        _("picture credit"),
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text=_("Who made the picture, as it should be printed (e.g. “Photo: UNDP”)."),
+    )
     picture_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     picture_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     picture_bytes = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -137,12 +151,13 @@ class Announcement(PictureOwner, Translatable):
     # state is left out of a restore: it changes only through the workflow.
     REVISION_FIELDS = [
         "title", "slug", "summary", "body", "picture", "picture_alt", "tags", "members",
-        "featured", "status", "publish_at", "picture_decorative",
+        "featured", "status", "publish_at", "picture_decorative", "picture_caption",
+        "picture_credit",
     ]  # fmt: skip
     RESTORE_FIELDS = [
         "title", "slug", "summary", "body", "picture", "picture_alt", "tags", "members",
         "featured", "picture_width", "picture_height", "picture_bytes", "picture_type",
-        "picture_decorative",
+        "picture_decorative", "picture_caption", "picture_credit",
     ]  # fmt: skip
 
     class Meta:

@@ -69,6 +69,23 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         """Submitted by an editor, waiting for a publisher; oldest first."""
         return self.filter(status=self.model.Status.REVIEW).order_by("updated_at", "pk")
 
+    def drafts_of(self, user):
+        """A person's drafts, last changed first, each with its latest workflow step
+        (``last_step``, ``last_comment``, ``last_at``): one whose last step was
+        "send back" was sent back to its author for changes."""
+        from .workflow import Transition
+
+        latest = Transition.objects.filter(announcement=OuterRef("pk")).order_by("-at", "-pk")
+        return (
+            self.filter(author=user, status=self.model.Status.DRAFT)
+            .annotate(
+                last_step=Subquery(latest.values("action")[:1]),
+                last_comment=Subquery(latest.values("comment")[:1]),
+                last_at=Subquery(latest.values("at")[:1]),
+            )
+            .order_by("-updated_at", "-pk")
+        )
+
     def stale_drafts(self, days=30):
         """Drafts nobody has touched for `days` days; oldest first."""
         cutoff = timezone.now() - datetime.timedelta(days=days)

@@ -242,10 +242,9 @@ def _up_to_date(previous, source_name, force):
     )
 
 
-def announcement_renditions(picture, title, slug, previous, force=False):
-    """Renditions and share card for an announcement; unchanged parts are kept."""
-    storage = picture.storage
-    previous = previous or {}
+def _width_set(picture, previous, force):
+    """(the description of the "main" width set, the opened picture or None when the
+    previous description was kept)."""
     data = {"version": VERSION}
     image = None
     if picture.name:
@@ -258,8 +257,22 @@ def announcement_renditions(picture, title, slug, previous, force=False):
             data.update(facts)
             directory = rendition_dir(picture.name)
             data["sets"] = {
-                "main": _build_width_set(storage, image, directory, _formats(image.format))
+                "main": _build_width_set(picture.storage, image, directory, _formats(image.format))
             }
+    return data, image
+
+
+def width_renditions(picture, previous, force=False):
+    """Sizes for phones and screens (WebP and the original's format), no share card:
+    a picture in the library, shown inside a body."""
+    return _width_set(picture, previous or {}, force)[0]
+
+
+def announcement_renditions(picture, title, slug, previous, force=False):
+    """Renditions and share card for an announcement; unchanged parts are kept."""
+    storage = picture.storage
+    previous = previous or {}
+    data, image = _width_set(picture, previous, force)
     key = _card_key(picture.name or "", title, slug, settings.SITE_NAME)
     card = previous.get("card")
     if force or not card or card.get("key") != key or previous.get("version") != VERSION:

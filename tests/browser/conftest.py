@@ -122,8 +122,11 @@ def site_urls(settings):
 
 
 def ensure_roles():
-    """The Editors and Publishers groups (data migration 0002), which a flush removes."""
+    """The Editors and Publishers groups (data migrations 0002 and 0013, the picture
+    library), which a flush removes."""
     roles = importlib.import_module("announcements.migrations.0002_roles")
+    library = importlib.import_module("announcements.migrations.0013_picture_library_permissions")
+    library_permissions = [("dpga", codename) for codename in library.CODENAMES]
 
     def permissions(pairs):
         return [
@@ -132,10 +135,12 @@ def ensure_roles():
         ]
 
     editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(*permissions(roles.EDITOR_PERMISSIONS))
+    editors.permissions.add(*permissions(roles.EDITOR_PERMISSIONS + library_permissions))
     publishers, _ = Group.objects.get_or_create(name="Publishers")
     publishers.permissions.add(
-        *permissions(roles.EDITOR_PERMISSIONS + roles.PUBLISHER_EXTRA_PERMISSIONS)
+        *permissions(
+            roles.EDITOR_PERMISSIONS + roles.PUBLISHER_EXTRA_PERMISSIONS + library_permissions
+        )
     )
 
 

@@ -100,7 +100,7 @@ def test_editor_drafts_and_previews_then_publisher_publishes(
     publisher.goto(live_server.url + "/admin/announcements/announcement/")
     publisher.get_by_role("link", name=TITLE).click()
     publisher.get_by_label("Status:").select_option("published")
-    publisher.get_by_role("button", name="Save", exact=True).click()
+    publisher.locator(".writing-bar").get_by_role("button", name="Save", exact=True).click()
     expect(publisher.locator(".messagelist")).to_contain_text("was changed successfully")
     announcement.refresh_from_db()
     assert announcement.is_published

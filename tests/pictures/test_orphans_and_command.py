@@ -150,7 +150,7 @@ def test_rebuild_is_idempotent(storage, committed):
     expected |= files_of(member, "picture")
     assert files_after_first == expected
     assert "announcements" in first_output and "[" + "#" * 30 + "] 2/2" in first_output
-    assert "Renditions rebuilt: 2 announcements, 1 members." in first_output
+    assert "Renditions rebuilt: 2 announcements, 1 members, 0 library." in first_output
     for announcement in Announcement.objects.all():
         assert announcement.updated_at == updated[announcement.pk], "feeds see no change"
 

@@ -13,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models.signals import post_delete
 
 from announcements.models import Announcement
+from dpga.models import LibraryPicture
 from dpga.pictures.models import PictureOwner
 from members.models import Member
 from tests.factories import make_announcement, make_member, make_user
@@ -30,10 +31,10 @@ def logo():
     return upload(transparent_logo(), "logo.png", "image/png")
 
 
-def test_announcements_and_members_are_the_picture_owners_and_their_revisions_are_not():
+def test_announcements_members_and_the_library_are_the_picture_owners_revisions_are_not():
     owners = {model for model in apps.get_models() if issubclass(model, PictureOwner)}
-    assert owners == {Announcement, Member}
-    for model in owners:
+    assert owners == {Announcement, Member, LibraryPicture}
+    for model in (Announcement, Member):
         assert not issubclass(model.history.model, PictureOwner)
 
 

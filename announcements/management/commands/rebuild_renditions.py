@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from announcements.models import Announcement
+from dpga.models import LibraryPicture
 from dpga.pictures import renditions
 from members.models import Member
 
@@ -44,12 +45,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--only",
-            choices=["announcements", "members"],
+            choices=["announcements", "members", "library"],
             help="Rebuild only one kind of picture.",
         )
 
     def handle(self, *args, only=None, **options):
-        jobs = [("announcements", Announcement), ("members", Member)]
+        jobs = [("announcements", Announcement), ("members", Member), ("library", LibraryPicture)]
         counts = {}
         for label, model in jobs:
             if only and only != label:

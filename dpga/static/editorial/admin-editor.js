@@ -4,8 +4,15 @@
  * - tag field: how the text will be split into tags, and completions of
  *   existing tags (through a native <datalist>, so keyboard and screen
  *   readers work as with any input).
- * Fields opt in with data-markdown-preview / data-tag-hint attributes that
- * carry the endpoint's address. No inline script: works under a strict CSP.
+ * - a Markdown toolbar (data-toolbar-labels) whose picture button lists the
+ *   picture library (data-picture-chooser) and inserts a picture's Markdown;
+ * - a live character count (data-count-limit);
+ * - "Schedule" instead of "Publish" on the main button while the go-live time
+ *   is in the future;
+ * - leaving a changed form asks first (beforeunload).
+ * Fields opt in with data-* attributes that carry the endpoint's address. No
+ * inline script: works under a strict CSP. Everything here is an enhancement:
+ * the forms work the same without it.
  */
 "use strict";
 
@@ -113,8 +120,217 @@
     refresh();
   }
 
+  function changed(textarea) {
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    textarea.focus();
+  }
+
+  function wrapSelection(textarea, before, after, placeholder) {
+    const start = textarea.selectionStart;
+    const end = textarea.selectionEnd;
+    const selected = textarea.value.slice(start, end) || placeholder;
+    textarea.setRangeText(before + selected + after, start, end, "end");
+    textarea.setSelectionRange(start + before.length, start + before.length + selected.length);
+    changed(textarea);
+  }
+
+  function prefixLines(textarea, prefix) {
+    const value = textarea.value;
+    const start = value.lastIndexOf("\n", textarea.selectionStart - 1) + 1;
+    let end = value.indexOf("\n", textarea.selectionEnd);
+    if (end === -1) end = value.length;
+    const lines = value.slice(start, end).split("\n").map(function (line) {
+      return prefix + line;
+    });
+    textarea.setRangeText(lines.join("\n"), start, end, "end");
+    changed(textarea);
+  }
+
+  function insertBlock(textarea, text) {
+    const start = textarea.selectionStart;
+    const before = textarea.value.slice(0, start);
+    const lead = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+    textarea.setRangeText(lead + text + "\n\n", start, textarea.selectionEnd, "end");
+    changed(textarea);
+  }
+
+  function setUpPictureChooser(textarea, labels, toolbar) {
+    const panel = document.createElement("div");
+    panel.className = "picture-chooser";
+    panel.hidden = true;
+    panel.id = textarea.id + "-pictures";
+    const search = document.createElement("input");
+    search.type = "search";
+    search.setAttribute("aria-label", labels.search);
+    search.placeholder = labels.search;
+    const list = document.createElement("ul");
+    list.className = "picture-chooser__list";
+    const upload = document.createElement("a");
+    upload.textContent = labels.upload;
+    upload.target = "_blank";
+    upload.rel = "noopener";
+    panel.append(search, list, upload);
+    toolbar.after(panel);
+
+    async function load() {
+      const url = textarea.dataset.pictureChooser + "?" + new URLSearchParams({ q: search.value });
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (!response.ok) return;
+      const result = await response.json();
+      upload.href = result.add_url;
+      if (!result.pictures.length) {
+        const empty = document.createElement("li");
+        empty.textContent = labels.none;
+        list.replaceChildren(empty);
+        return;
+      }
+      list.replaceChildren(
+        ...result.pictures.map(function (picture) {
+          const item = document.createElement("li");
+          const choose = document.createElement("button");
+          choose.type = "button";
+          choose.className = "picture-chooser__choice";
+          const thumbnail = document.createElement("img");
+          thumbnail.src = picture.src;
+          thumbnail.alt = "";
+          const name = document.createElement("span");
+          name.textContent = picture.caption || picture.alt || picture.markdown;
+          choose.append(thumbnail, name);
+          choose.addEventListener("click", function () {
+            insertBlock(textarea, picture.markdown);
+            panel.hidden = true;
+            toolbar.querySelector("[aria-controls='" + panel.id + "']").setAttribute("aria-expanded", "false");
+          });
+          item.append(choose);
+          return item;
+        })
+      );
+    }
+    search.addEventListener("input", debounce(load, 200));
+    return function toggle(button) {
+      panel.hidden = !panel.hidden;
+      button.setAttribute("aria-expanded", String(!panel.hidden));
+      if (!panel.hidden) {
+        load();
+        search.focus();
+      }
+    };
+  }
+
+  function setUpToolbar(textarea) {
+    const labels = JSON.parse(textarea.dataset.toolbarLabels);
+    const toolbar = document.createElement("div");
+    toolbar.className = "markdown-toolbar";
+    toolbar.setAttribute("role", "toolbar");
+    toolbar.setAttribute("aria-label", labels.toolbar);
+    toolbar.setAttribute("aria-controls", textarea.id);
+    const tools = {
+      heading: function () { prefixLines(textarea, "## "); },
+      bold: function () { wrapSelection(textarea, "**", "**", labels.bold); },
+      italic: function () { wrapSelection(textarea, "*", "*", labels.italic); },
+      link: function () { wrapSelection(textarea, "[", "](https://)", labels.link); },
+      list: function () { prefixLines(textarea, "- "); },
+      quote: function () { prefixLines(textarea, "> "); },
+    };
+    Object.keys(tools).forEach(function (name) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button markdown-toolbar__" + name;
+      button.textContent = labels[name];
+      button.addEventListener("click", tools[name]);
+      toolbar.append(button);
+    });
+    // Toolbar, picture list and editor stack in one column of the field's row.
+    const editor = textarea.closest(".markdown-editor") || textarea;
+    const column = document.createElement("div");
+    column.className = "markdown-writing";
+    editor.replaceWith(column);
+    column.append(toolbar, editor);
+    if (textarea.dataset.pictureChooser) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button markdown-toolbar__picture";
+      button.textContent = labels.picture;
+      button.setAttribute("aria-expanded", "false");
+      button.setAttribute("aria-controls", textarea.id + "-pictures");
+      toolbar.append(button);
+      const toggle = setUpPictureChooser(textarea, labels, toolbar);
+      button.addEventListener("click", function () { toggle(button); });
+    }
+  }
+
+  function setUpCounter(field) {
+    const limit = Number(field.dataset.countLimit);
+    const counter = document.createElement("p");
+    counter.className = "help character-count";
+    counter.id = field.id + "-count";
+    counter.setAttribute("aria-live", "polite");
+    const described = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", described ? described + " " + counter.id : counter.id);
+    (field.closest(".flex-container") || field).after(counter);
+    function update() {
+      counter.textContent = field.dataset.countLabel
+        .replace("%(count)s", field.value.length)
+        .replace("%(limit)s", limit);
+      counter.classList.toggle("character-count--full", field.value.length >= limit);
+    }
+    field.addEventListener("input", update);
+    update();
+  }
+
+  function setUpScheduleLabel(button) {
+    const bar = button.closest("[data-site-now]");
+    const form = button.form;
+    const date = form.querySelector("input[name=publish_at_0]");
+    const time = form.querySelector("input[name=publish_at_1]");
+    if (!bar || !date || !time) return;
+    const loaded = Date.now();
+    function update() {
+      // Both are the site's local time as "YYYY-MM-DD HH:MM:SS": compared as text.
+      const elapsed = new Date(Date.parse(bar.dataset.siteNow.replace(" ", "T") + "Z") + Date.now() - loaded);
+      const now = elapsed.toISOString().slice(0, 19).replace("T", " ");
+      const chosen = date.value.trim() + " " + (time.value.trim() + ":00:00").slice(0, 8);
+      button.textContent = chosen > now ? button.dataset.scheduleLabel : button.dataset.publishLabel;
+    }
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+  }
+
+  function guardUnsavedChanges(form) {
+    let dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  }
+
+  function labelAutocompleteSearches() {
+    // The admin's autocomplete (Select2) adds a search box with no label: give it the
+    // label of the list it searches, now and whenever it is drawn again.
+    function label() {
+      document.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (box) {
+        const container = box.closest(".select2");
+        const select = container && container.previousElementSibling;
+        const text = select && select.id && document.querySelector("label[for='" + select.id + "']");
+        if (text) box.setAttribute("aria-label", text.textContent.replace(/:\s*$/, ""));
+      });
+    }
+    new MutationObserver(label).observe(document.body, { childList: true, subtree: true });
+    label();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    labelAutocompleteSearches();
     document.querySelectorAll("textarea[data-markdown-preview]").forEach(setUpMarkdownPreview);
+    document.querySelectorAll("textarea[data-toolbar-labels]").forEach(setUpToolbar);
     document.querySelectorAll("input[data-tag-hint]").forEach(setUpTagHint);
+    document.querySelectorAll("[data-count-limit]").forEach(setUpCounter);
+    document.querySelectorAll("button[data-schedule-label]").forEach(setUpScheduleLabel);
+    document.querySelectorAll("#content-main form[method=post][id$=_form]").forEach(guardUnsavedChanges);
   });
 })();
