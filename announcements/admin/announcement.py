@@ -14,6 +14,7 @@ from dpga.control_characters import multi_line, single_line
 from dpga.languages.admin import HasOutOfDateTranslationFilter, TranslatedOriginalAdminMixin
 from dpga.pictures.admin import picture_summary
 from dpga.review.admin import PendingChangeFilter, PendingChangesAdminMixin
+from dpga.review.autosave import AutosaveAdminMixin
 
 from .. import workflow
 from ..models import Announcement
@@ -94,6 +95,7 @@ class AnnouncementAdminForm(forms.ModelForm):
 
 
 class AnnouncementAdmin(
+    AutosaveAdminMixin,
     PendingChangesAdminMixin,
     DeletionAdminMixin,
     WorkflowAdminMixin,
