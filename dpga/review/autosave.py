@@ -66,7 +66,8 @@ def posted_values(form_class, data, files, skipped=()):
             if isinstance(text, str) and "\x00" in text:
                 raise ValueError(name)
         values[name] = list(value) if isinstance(value, tuple) else value
-    if not any(not isinstance(value, bool) for value in values.values()):
+    # Check boxes and multiple choices read as "off" or "none" when not posted at all.
+    if not any(isinstance(value, str) for value in values.values()):
         raise ValueError("nothing")
     return values
 
