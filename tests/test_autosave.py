@@ -73,7 +73,7 @@ def test_an_autosave_is_kept_for_its_author_and_changes_nothing_public(live):
     paul = logged_in(publisher())
     assert "Half-written" not in paul.get("/admin/dpga/workingcopy/").content.decode()
     assert (
-        paul.get(f"/admin/announcements/announcement/?pending=yes").context["cl"].result_count == 0
+        paul.get("/admin/announcements/announcement/?pending=yes").context["cl"].result_count == 0
     )
     autosave = WorkingCopy.objects.autosaves().get()
     assert paul.post(f"/admin/dpga/workingcopy/{autosave.pk}/approve/").status_code == 404

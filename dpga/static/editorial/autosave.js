@@ -8,7 +8,7 @@
  */
 "use strict";
 
-(function () {
+function setUpAutosave() {
   const box = document.querySelector("[data-autosave-url]");
   const form = box && box.closest("form");
   if (!form) {
@@ -103,4 +103,11 @@
   window.addEventListener("pagehide", function () {
     save(true);
   });
-})();
+}
+
+// The admin loads its media in <head>: the form comes later.
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", setUpAutosave);
+} else {
+  setUpAutosave();
+}
