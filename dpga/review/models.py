@@ -190,6 +190,8 @@ class WorkingCopy(models.Model):
         ]
 
     def __str__(self):
+        if self.kind == self.Kind.AUTOSAVE:  # raw form values: not an item to show
+            return str(self.live() or self.model._meta.verbose_name)
         if self.object_id is None:
             return _("New %(kind)s: %(item)s") % {
                 "kind": self.model._meta.verbose_name,

@@ -57,9 +57,10 @@ def test_an_editors_text_is_autosaved_kept_on_leaving_and_restored_on_return(
     expect(reader.locator("main")).to_contain_text("Approved body.")
     expect(reader.locator("main")).not_to_contain_text("Half-written")
 
-    # Saving asks nothing: the text becomes the pending change, the autosave goes.
+    # Saving (Enter saves; it never discards) asks nothing: the text becomes the pending
+    # change, the autosave goes.
     anna.get_by_label("Body:").fill("Finished careful text.")
-    anna.get_by_role("button", name="Save", exact=True).click()
+    anna.get_by_label("Summary:").press("Enter")
     expect(anna.locator(".messagelist")).to_contain_text("waits for a publisher's approval")
     assert dialogs == ["beforeunload"]
     assert WorkingCopy.objects.of(live).get().data["body"] == "Finished careful text."

@@ -80,10 +80,17 @@ function setUpAutosave() {
 
   form.addEventListener("input", onChange);
   form.addEventListener("change", onChange);
-  form.addEventListener("submit", function () {
+  function leavingOnPurpose() {
     submitting = true;
     clearTimeout(timer);
-  });
+  }
+
+  form.addEventListener("submit", leavingOnPurpose);
+  // "Discard" submits a form of its own (Enter in this form must never discard).
+  const discard = document.getElementById("autosave-discard");
+  if (discard) {
+    discard.addEventListener("submit", leavingOnPurpose);
+  }
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) {
       submitting = false; // back from the cache after a submit: a form again
