@@ -25,6 +25,7 @@ from dpga.languages.admin import (
 from dpga.pictures.admin import picture_summary
 from dpga.pictures.kept_uploads import KeptUploadsFormMixin
 from dpga.review.admin import PendingChangeFilter, PendingChangesAdminMixin
+from dpga.review.autosave import AutosaveAdminMixin
 
 from .models import Member, MemberTranslation, member_in_use_message
 
@@ -57,7 +58,11 @@ class MemberAdminForm(KeptUploadsFormMixin, forms.ModelForm):
 
 @admin.register(Member)
 class MemberAdmin(
-    PendingChangesAdminMixin, TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAdmin
+    AutosaveAdminMixin,
+    PendingChangesAdminMixin,
+    TranslatedOriginalAdminMixin,
+    RevisionAdmin,
+    MarkdownPreviewAdmin,
 ):
     form = MemberAdminForm
     change_form_template = "admin/members/member/change_form.html"

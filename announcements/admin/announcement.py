@@ -15,6 +15,7 @@ from dpga.languages.admin import HasOutOfDateTranslationFilter, TranslatedOrigin
 from dpga.pictures.admin import picture_summary
 from dpga.pictures.kept_uploads import KeptUploadsFormMixin
 from dpga.review.admin import PendingChangeFilter, PendingChangesAdminMixin
+from dpga.review.autosave import AutosaveAdminMixin
 
 from .. import workflow
 from ..models import Announcement
@@ -97,6 +98,7 @@ class AnnouncementAdminForm(KeptUploadsFormMixin, forms.ModelForm):
 
 
 class AnnouncementAdmin(
+    AutosaveAdminMixin,
     PendingChangesAdminMixin,
     WritingFormAdminMixin,
     StateColumnAdminMixin,

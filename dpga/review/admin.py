@@ -262,6 +262,9 @@ class WorkingCopyAdmin(admin.ModelAdmin):
     readonly_fields = fields
     change_form_template = "admin/review/workingcopy/change_form.html"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(kind=WorkingCopy.Kind.PROPOSAL)
+
     def may_change_item(self, request, obj):
         meta = obj.model._meta
         return request.user.has_perm(f"{meta.app_label}.change_{meta.model_name}")
@@ -322,7 +325,7 @@ class WorkingCopyAdmin(admin.ModelAdmin):
     def pending_or_404(self, request, object_id):
         if request.method != "POST":
             return None, HttpResponseNotAllowed(["POST"])
-        pending = WorkingCopy.objects.filter(pk=unquote(object_id)).first()
+        pending = WorkingCopy.objects.proposals().filter(pk=unquote(object_id)).first()
         if pending is None:
             raise Http404
         if not self.may_change_item(request, pending):

@@ -5,9 +5,14 @@ What must hold:
 - The live row is untouched until ``approve()``: pages, feeds, sitemaps and the
   content version read live rows only, and this model sends no content-version signal,
   so nothing public changes while a change is pending.
-- One working copy per existing item (content type + object id). A new item whose
-  parent is public (a translation of a published announcement, a member with a join
-  date) is proposed with no object id.
+- One proposal (``kind`` PROPOSAL) per existing item (content type + object id). A new
+  item whose parent is public (a translation of a published announcement, a member
+  with a join date) is proposed with no object id.
+- An autosave (``kind`` AUTOSAVE, autosave.py) is the same mechanism for a form still
+  being written: one per author and item (no object id: a new item), holding the
+  form's raw values; it is its author's alone, never a pending change, never approved,
+  and never takes the place of anyone's proposal. ``proposals()`` and ``of()`` see
+  proposals only.
 - ``data`` holds only the fields that differ from the live item (all of them for a new
   item): plain fields as ``Field.value_to_string()`` gives them (``None`` for null),
   many-to-many fields as sorted primary keys, tags as sorted names. A proposal equal
@@ -78,13 +83,20 @@ def shown_value(field, value):
 
 
 class WorkingCopyQuerySet(models.QuerySet):
+    def proposals(self):
+        """Pending changes: working copies submitted for review (no autosaves)."""
+        return self.filter(kind=WorkingCopy.Kind.PROPOSAL)
+
+    def autosaves(self):
+        return self.filter(kind=WorkingCopy.Kind.AUTOSAVE)
+
     def of(self, obj):
-        """The working copy of a saved item, if any (a queryset of at most one)."""
+        """The pending change of a saved item, if any (a queryset of at most one)."""
         content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-        return self.filter(content_type=content_type, object_id=obj.pk)
+        return self.proposals().filter(content_type=content_type, object_id=obj.pk)
 
     def of_model(self, model):
-        return self.filter(content_type=ContentType.objects.get_for_model(model))
+        return self.proposals().filter(content_type=ContentType.objects.get_for_model(model))
 
     def propose(self, proposed, fields, user, relations=None, live=None):
         """Keep `proposed` (an unsaved in-memory item) as the pending change of its live
@@ -125,13 +137,21 @@ class WorkingCopyQuerySet(models.QuerySet):
 
 
 class WorkingCopy(models.Model):
-    """A pending change to a public item (or a new item of a public one)."""
+    """A pending change to a public item (or a new item of a public one), or the
+    autosave of a form being written."""
+
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", gettext_lazy("proposed change")
+        AUTOSAVE = "autosave", gettext_lazy("autosave")
 
     content_type = models.ForeignKey(
         ContentType, verbose_name=gettext_lazy("kind"), on_delete=models.CASCADE
     )
     object_id = models.PositiveBigIntegerField(gettext_lazy("item id"), null=True, blank=True)
     item = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(
+        gettext_lazy("kind of copy"), max_length=10, choices=Kind, default=Kind.PROPOSAL
+    )
     data = models.JSONField(gettext_lazy("proposed values"), default=dict)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -158,11 +178,20 @@ class WorkingCopy(models.Model):
         ordering = ["-updated_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["content_type", "object_id"], name="one_working_copy_per_item"
-            )
+                fields=["content_type", "object_id"],
+                condition=models.Q(kind="proposal"),
+                name="one_working_copy_per_item",
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "author"],
+                condition=models.Q(kind="autosave"),
+                name="one_autosave_per_author_and_item",
+            ),
         ]
 
     def __str__(self):
+        if self.kind == self.Kind.AUTOSAVE:  # raw form values: not an item to show
+            return str(self.live() or self.model._meta.verbose_name)
         if self.object_id is None:
             return _("New %(kind)s: %(item)s") % {
                 "kind": self.model._meta.verbose_name,
