@@ -297,6 +297,8 @@
   }
 
   function guardUnsavedChanges(form) {
+    // A form that autosaves has its own guard (autosave.js), aware of its Discard button.
+    if (form.querySelector("[data-autosave-url]")) return;
     let dirty = false;
     form.addEventListener("input", function () { dirty = true; });
     form.addEventListener("change", function () { dirty = true; });
