@@ -32,6 +32,7 @@ from .models import FeedState
 
 logger = logging.getLogger(__name__)
 
+
 def hub_problem(hub):
     """Why this hub address is refused, or "" when pings may go to it."""
     try:

@@ -230,6 +230,48 @@ TASKS_RETRY_PAUSE = float(os.environ.get("DJANGO_TASKS_RETRY_PAUSE", "30"))
 # takes back its own at once).
 TASKS_STALE_AFTER = int(os.environ.get("DJANGO_TASKS_STALE_AFTER", "600"))
 
+
+def email_settings(url, debug):
+    """EMAIL_URL -> Django's email settings.
+
+    smtp://user:password@host:587/?tls=True (or ?ssl=True), console:// (print mails),
+    or unset: the console under DEBUG (`make run`), else SMTP on localhost:25.
+    """
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    if not url:
+        backend = "console" if debug else "smtp"
+        return {"EMAIL_BACKEND": f"django.core.mail.backends.{backend}.EmailBackend"}
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise ImproperlyConfigured("EMAIL_URL must start with smtp://, smtps:// or console://.")
+    query = {
+        key: values[-1].lower() in {"1", "true", "yes", "on"}
+        for key, values in parse_qs(parts.query).items()
+    }
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": query.get("tls", False),
+        "EMAIL_USE_SSL": query.get("ssl", parts.scheme == "smtps"),
+        "EMAIL_TIMEOUT": 30,
+    }
+
+
+# Email (news by email, workflow notices): sent by background tasks only.
+globals().update(email_settings(os.environ.get("EMAIL_URL", ""), DEBUG))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"news@{SITE_DOMAIN}")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The mailto: of List-Unsubscribe (RFC 2369): a mailbox someone reads.
+LIST_UNSUBSCRIBE_MAILTO = os.environ.get("DJANGO_LIST_UNSUBSCRIBE_MAILTO", DEFAULT_FROM_EMAIL)
+# Subscribe form: at most this many requests per address and per client an hour.
+SUBSCRIBE_RATE_PER_HOUR = int(os.environ.get("DJANGO_SUBSCRIBE_RATE_PER_HOUR", "5"))
+
 # `make bench` only: mounts a fixed small response to compare everything with.
 BENCH = env_bool("DJANGO_BENCH", False)
 

@@ -4,6 +4,7 @@ from .announcement import Announcement, AnnouncementManager, TagSnapshot, valida
 from .feed_state import FeedState
 from .previews import PreviewLink
 from .queryset import AnnouncementQuerySet
+from .subscriptions import Delivery, Issue, Subscriber, normalise_email
 from .tagging import TagMerge
 from .translations import AnnouncementTranslation
 from .workflow import Transition, membership_draft
@@ -13,11 +14,15 @@ __all__ = [
     "AnnouncementManager",
     "AnnouncementQuerySet",
     "AnnouncementTranslation",
+    "Delivery",
     "FeedState",
+    "Issue",
     "PreviewLink",
+    "Subscriber",
     "TagMerge",
     "TagSnapshot",
     "Transition",
     "membership_draft",
+    "normalise_email",
     "validate_not_reserved",
 ]
