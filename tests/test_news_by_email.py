@@ -1,0 +1,172 @@
+"""News by email, end to end through a real SMTP server on loopback (aiosmtpd)."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from announcements.models import Delivery, Subscriber
+from announcements.tasks import catch_up, digests_due
+from tests.factories import make_announcement, make_member, make_scheduled
+from tests.smtp_helpers import free_port, start_smtp
+
+ADDRESS = "Reader@Example.ORG"
+STORED = "Reader@example.org"
+
+
+@pytest.fixture
+def smtp(settings):
+    mailbox = start_smtp()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = mailbox.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.SITE_URL = "https://news.example/"
+    yield mailbox
+    mailbox.controller.stop(no_assert=True)
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    """Save as the admin does: the emails are enqueued once the change commits."""
+
+    def run(make, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return make(*args, **kwargs)
+
+    return run
+
+
+def link(message, pattern):
+    text = message.get_body(("plain",)).get_content()
+    assert "https://news.example/" in text, text
+    return re.search(r"https://news\.example(\S*" + pattern + r"\S*/)", text).group(1)
+
+
+def subscribe(client, smtp, **choices):
+    data = {"email": ADDRESS, "frequency": "each", "language": "en", **choices}
+    response = client.post("/subscribe/", data)
+    assert response.status_code == 200
+    (confirmation,) = smtp.to(STORED)
+    confirm = link(confirmation, "/subscribe/confirm/")
+    assert client.get(confirm).status_code == 200
+    assert not Subscriber.objects.confirmed().exists()  # opening the link is not confirming
+    assert client.post(confirm).status_code == 200
+    smtp.messages.clear()
+    return Subscriber.objects.get()
+
+
+def one_click(client, message):
+    """RFC 8058: POST List-Unsubscribe=One-Click to the https URL of the header."""
+    url = re.search(r"<(https://[^>]+)>", message["List-Unsubscribe"]).group(1)
+    path = url.removeprefix("https://news.example")
+    return client.post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+
+
+def assert_list_headers(message):
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert re.fullmatch(
+        r"<https://news\.example/unsubscribe/[^>]+/>, <mailto:[^>]+>",
+        str(message["List-Unsubscribe"]).strip(),
+    )
+
+
+def test_subscribe_confirm_get_news_once_then_leave_with_one_click(db, client, smtp, publish):
+    subscriber = subscribe(client, smtp, all_news="on")
+    assert subscriber.email == STORED
+    item = publish(make_announcement, title="The alliance welcomes OICT")
+    (message,) = smtp.to(STORED)
+    assert message["Subject"] == "The alliance welcomes OICT"
+    assert_list_headers(message)
+    assert message.get_body(("html",)).get_content().count('href="https://news.example/') >= 2
+    assert "<img" not in message.get_body(("html",)).get_content()  # no tracking pixel
+    publish(item.save)  # saved again (a typo fixed): no second email
+    assert len(smtp.to(STORED)) == 1
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        scheduled = publish(make_scheduled, hours_ahead=1, title="Scheduled news")
+    assert len(smtp.to(STORED)) == 1  # not yet
+    with time_machine.travel(scheduled.publish_at + datetime.timedelta(seconds=1)):
+        catch_up()  # what the worker does when its turn comes (see test_task_workers)
+    assert [m["Subject"] for m in smtp.to(STORED)][-1] == "Scheduled news"
+    assert len(smtp.to(STORED)) == 2
+    assert Delivery.objects.filter(sent_at__isnull=False).count() == 2
+
+    assert one_click(client, smtp.to(STORED)[-1]).status_code == 200
+    publish(make_announcement, title="After leaving")
+    assert len(smtp.to(STORED)) == 2
+
+
+def test_topics_choose_what_arrives(db, client, smtp, publish):
+    who = make_member(slug="who", name="World Health Organization")
+    subscribe(client, smtp, members=[who.pk])
+    publish(make_announcement, title="Not about WHO")
+    publish(make_announcement, title="About WHO", members=[who])
+    assert [m["Subject"] for m in smtp.to(STORED)] == ["About WHO"]
+
+
+def test_a_weekly_digest_gathers_the_week_then_one_click_ends_it(db, client, smtp, publish):
+    subscribe(client, smtp, all_news="on", frequency="weekly")
+    publish(make_announcement, title="First of the week", publish_at=timezone.now())
+    publish(make_announcement, title="Second of the week", publish_at=timezone.now())
+    assert smtp.messages == []  # a digest subscriber gets no single emails
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        assert digests_due() == 1
+        assert digests_due() == 0  # sent: not due again for a week
+    (digest,) = smtp.to(STORED)
+    assert_list_headers(digest)
+    text = digest.get_body(("plain",)).get_content()
+    assert "First of the week" in text and "Second of the week" in text
+    assert one_click(client, digest).status_code == 200
+    publish(make_announcement, title="Later")
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=16)):
+        assert digests_due() == 0
+    assert len(smtp.to(STORED)) == 1
+
+
+def test_confirmation_is_sent_at_most_once_a_day_and_says_who_asked(db, client, smtp):
+    for _ in range(3):
+        client.post(
+            "/subscribe/",
+            {"email": ADDRESS, "all_news": "on", "frequency": "each", "language": "fr"},
+        )
+    (confirmation,) = smtp.to(STORED)
+    assert "127.0.0.1" in confirmation.get_body(("plain",)).get_content()
+    assert Subscriber.objects.count() == 1
+
+
+def test_the_subscribe_form_is_throttled_per_client(db, client, smtp, settings):
+    settings.SUBSCRIBE_RATE_PER_HOUR = 2
+    answers = [
+        client.post(
+            "/subscribe/",
+            {"email": f"r{n}@example.org", "all_news": "on", "frequency": "each", "language": "en"},
+        ).status_code
+        for n in range(3)
+    ]
+    assert answers == [200, 200, 429]
+
+
+def test_a_bad_or_forged_link_is_a_404_and_bad_input_a_form_error(db, client, smtp):
+    assert client.get("/unsubscribe/forged-token/").status_code == 404
+    assert client.post("/subscribe/confirm/x:y:z/").status_code == 404
+    response = client.post(
+        "/subscribe/", {"email": "not an address", "frequency": "each", "language": "en"}
+    )
+    assert response.status_code == 400
+    assert smtp.messages == []
+
+
+def test_an_smtp_server_that_is_away_never_gives_the_publisher_an_error(
+    db, client, smtp, publish, settings
+):
+    subscribe(client, smtp, all_news="on")
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+    publish(make_announcement, title="While the mail server is away")
+    delivery = Delivery.objects.get()
+    assert delivery.sent_at is None and delivery.error and delivery.attempts == 1
