@@ -9,6 +9,9 @@
   tasks that run later, e.g. a scheduled announcement's emails).
 - immediate: there is no worker; tasks run where they are enqueued.
 
+On start it also enqueues the emails of news published lately that a stopped queue
+missed (``announcements.tasks.catch_up``) and the daily digest round.
+
 Tasks are written to be run twice without a visible effect twice (dpga/tasks.py).
 """
 
@@ -20,7 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from dpga.tasks import TaskResultStatus
+from announcements.tasks import catch_up, send_digests
+from dpga.tasks import TaskResultStatus, enqueue
 
 
 def take_back_stale_tasks(worker_id=None, stale_after=None):
@@ -54,11 +58,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, worker_id=None, batch=False, interval=1.0, **options):
         backend = settings.TASKS_BACKEND
+        if backend in {"database", "rq"}:
+            catch_up()
+            enqueue(send_digests)
         if backend == "database":
             taken = take_back_stale_tasks(worker_id)
             if taken:
                 self.stdout.write(f"Took back {taken} task(s) a stopped worker left running.")
-            arguments = ["--no-startup-delay", "--interval", str(interval)]
+            arguments = ["--no-startup-delay", "--no-reload", "--interval", str(interval)]
             if worker_id:
                 arguments += ["--worker-id", worker_id]
             if batch:
