@@ -1,0 +1,84 @@
+"""News by email in the admin: subscribers (export and erase a person's data),
+the issues sent with their delivery counts, and failed deliveries."""
+
+import json
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Issue, Subscriber
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "language", "all_news", "frequency", "confirmed_at", "left_at"]
+    list_filter = ["all_news", "frequency", "language", "tags", "members"]
+    search_fields = ["email"]
+    readonly_fields = ["confirmation_sent_at", "requested_from", "last_digest_at"]
+    actions = ["export_data", "erase_data"]
+
+    @admin.action(description=_("Export the selected subscribers' data (JSON)"))
+    def export_data(self, request, queryset):
+        data = [
+            {
+                "email": s.email,
+                "language": s.language,
+                "all_news": s.all_news,
+                "tags": [t.name for t in s.tags.all()],
+                "members": [m.name for m in s.members.all()],
+                "frequency": s.frequency,
+                "subscribed_at": s.created_at.isoformat(),
+                "confirmed_at": s.confirmed_at and s.confirmed_at.isoformat(),
+                "left_at": s.left_at and s.left_at.isoformat(),
+                "requested_from": s.requested_from,
+                "emails_sent": [
+                    {"issue": str(d.issue), "sent_at": d.sent_at and d.sent_at.isoformat()}
+                    for d in s.deliveries.select_related("issue")
+                ],
+            }
+            for s in queryset.prefetch_related("tags", "members")
+        ]
+        response = HttpResponse(
+            json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="subscribers.json"'
+        return response
+
+    @admin.action(description=_("Erase the selected subscribers and everything sent to them"))
+    def erase_data(self, request, queryset):
+        count = queryset.count()
+        queryset.delete()  # deliveries go with them
+        self.message_user(request, _("%(count)d subscriber(s) erased.") % {"count": count})
+
+
+@admin.register(Issue)
+class IssueAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "created_at", "delivered", "failing"]
+    list_filter = ["kind"]
+    readonly_fields = ["kind", "announcement", "subject", "period_start", "period_end"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                delivered_count=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)),
+                failing_count=Count(
+                    "deliveries",
+                    filter=Q(deliveries__sent_at__isnull=True) & ~Q(deliveries__error=""),
+                ),
+            )
+        )
+
+    @admin.display(description=_("delivered"), ordering="delivered_count")
+    def delivered(self, obj):
+        return obj.delivered_count
+
+    @admin.display(description=_("failing"), ordering="failing_count")
+    def failing(self, obj):
+        return obj.failing_count
+
+    def has_add_permission(self, request):
+        return False
