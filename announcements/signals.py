@@ -17,7 +17,7 @@ from dpga.caching import content_version
 from dpga.models import SlugRedirect
 
 from . import feed_changes, reading
-from .models import Announcement, AnnouncementTranslation
+from .models import Announcement, AnnouncementTranslation, Transition
 
 TAG_SLUG_MAX_LENGTH = 90
 
@@ -73,6 +73,16 @@ def live_announcement_saved(sender, instance, raw=False, **kwargs):
     transaction.on_commit(partial(announcement_went_live, instance), robust=True)
 
 
+def workflow_step_taken(sender, instance, created=False, raw=False, **kwargs):
+    """Each review step is emailed to those it concerns, by a task after the commit."""
+    if created and not raw:
+        from dpga.tasks import enqueue
+
+        from .notifications import notify_transition
+
+        transaction.on_commit(partial(enqueue, notify_transition, instance.pk), robust=True)
+
+
 def connect():
     uid = "announcements"
     for model in (Announcement, AnnouncementTranslation, Tag, TaggedItem):
@@ -105,3 +115,4 @@ def connect():
     track_slug_changes(Tag, SlugRedirect.Kind.TAG)
     feed_changes.connect()
     post_save.connect(live_announcement_saved, sender=Announcement, dispatch_uid=f"{uid}.email")
+    post_save.connect(workflow_step_taken, sender=Transition, dispatch_uid=f"{uid}.workflow-email")

@@ -46,7 +46,8 @@ from announcements.models import Announcement, Delivery
 a = Announcement.objects.get(slug="picture-news")
 print(json.dumps({"sets": bool(a.picture_renditions.get("sets")),
                   "card": bool(a.picture_renditions.get("card")),
-                  "sent": Delivery.objects.filter(sent_at__isnull=False).count()}))
+                  "sent": Delivery.objects.filter(sent_at__isnull=False).count(),
+                  "errors": list(Delivery.objects.exclude(error="").values_list("error", flat=True))}))
 """
 
 
@@ -90,7 +91,7 @@ def start_worker(env, *args):
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=open("/tmp/q/worker.log", "a"),  # noqa: SIM115
         start_new_session=True,
     )
 
@@ -154,7 +155,7 @@ def test_the_worker_does_the_slow_work_and_survives_being_killed_mid_task(
     kept = json.loads(manage(env, "shell", script=SETUP).strip().splitlines()[-1])
     # The save returned with the original only: no renditions, no card, nothing sent.
     assert "sets" not in kept and "card" not in kept
-    assert state(env) == {"sets": False, "card": False, "sent": 0}
+    assert state(env) == {"sets": False, "card": False, "sent": 0, "errors": []}
     assert hub.pings == [] and smtp.messages == []
 
     smtp.gate = threading.Event()  # the first email hangs in the SMTP dialogue
@@ -167,7 +168,10 @@ def test_the_worker_does_the_slow_work_and_survives_being_killed_mid_task(
         assert smtp.messages == []
 
         worker = start_worker(env, "--worker-id", "slot-1", "--interval", "0.2")
-        assert wait_for(lambda: len(smtp.messages) >= 2), [m["Subject"] for m in smtp.messages]
+        assert wait_for(lambda: len(smtp.messages) >= 2), (
+            [m["Subject"] for m in smtp.messages],
+            state(env),
+        )
         assert wait_for(lambda: state(env)["sets"])
     finally:
         if worker.poll() is None:
@@ -198,11 +202,11 @@ def test_rq_workers_run_the_tasks_from_redis(tmp_path, services):
     )
     manage(env, "migrate", "--no-input")
     manage(env, "shell", script=SETUP)
-    assert state(env) == {"sets": False, "card": False, "sent": 0}
+    assert state(env) == {"sets": False, "card": False, "sent": 0, "errors": []}
     worker = start_worker(env)
     try:
         assert wait_for(lambda: len(smtp.messages) >= 2), [m["Subject"] for m in smtp.messages]
-        assert state(env) == {"sets": True, "card": True, "sent": 2}
+        assert state(env) == {"sets": True, "card": True, "sent": 2, "errors": []}
         assert hub.pings
     finally:
         if worker.poll() is None:

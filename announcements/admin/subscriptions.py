@@ -1,14 +1,16 @@
 """News by email in the admin: subscribers (export and erase a person's data),
-the issues sent with their delivery counts, and failed deliveries."""
+the issues sent with their delivery counts and failures; and each person's
+"My email notifications" page (the review workflow's emails, on or off)."""
 
 import json
 
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Issue, Subscriber
+from ..models import Issue, NotificationPreference, Subscriber
 
 
 @admin.register(Subscriber)
@@ -82,3 +84,33 @@ class IssueAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    """Each person's own page: whether the review workflow emails them."""
+
+    fields = ["workflow_emails"]
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and (
+            obj is None or obj.user_id == request.user.pk
+        )
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user=request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        preference, _created = NotificationPreference.objects.get_or_create(user=request.user)
+        return redirect("admin:announcements_notificationpreference_change", preference.pk)

@@ -2,6 +2,7 @@
 
 from .announcement import Announcement, AnnouncementManager, TagSnapshot, validate_not_reserved
 from .feed_state import FeedState
+from .notifications import NotificationPreference
 from .previews import PreviewLink
 from .queryset import AnnouncementQuerySet
 from .subscriptions import Delivery, Issue, Subscriber, normalise_email
@@ -17,6 +18,7 @@ __all__ = [
     "Delivery",
     "FeedState",
     "Issue",
+    "NotificationPreference",
     "PreviewLink",
     "Subscriber",
     "TagMerge",
