@@ -97,7 +97,7 @@ def send_announcement(announcement_pk, attempt=1):
     subscribers = (
         Subscriber.objects.following(announcement)
         .filter(frequency=Subscriber.Frequency.EACH, confirmed_at__lte=issue.created_at)
-        .exclude(deliveries__issue=issue, deliveries__sent_at__isnull=False)
+        .exclude(pk__in=issue.deliveries.filter(sent_at__isnull=False).values("subscriber"))
     )
     failed = send_to(issue, subscribers, announcement_message)
     if failed:

@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from announcements.models import Delivery, Subscriber
-from announcements.tasks import catch_up, digests_due
+from announcements.tasks import catch_up, digests_due, send_announcement
 from tests.factories import make_announcement, make_member, make_scheduled
 from tests.smtp_helpers import free_port, start_smtp
 
@@ -170,3 +170,17 @@ def test_an_smtp_server_that_is_away_never_gives_the_publisher_an_error(
     publish(make_announcement, title="While the mail server is away")
     delivery = Delivery.objects.get()
     assert delivery.sent_at is None and delivery.error and delivery.attempts == 1
+
+
+def test_a_failed_email_is_sent_when_the_queue_tries_again_and_only_once(
+    db, client, smtp, publish, settings
+):
+    subscribe(client, smtp, all_news="on")
+    port, settings.EMAIL_PORT = settings.EMAIL_PORT, free_port()  # the server is away
+    first = publish(make_announcement, title="While away")
+    settings.EMAIL_PORT = port  # back
+    publish(make_announcement, title="Once back")
+    assert [m["Subject"] for m in smtp.to(STORED)] == ["Once back"]
+    send_announcement.call(first.pk, attempt=2)  # the retry the queue runs later
+    send_announcement.call(first.pk, attempt=3)  # and a duplicate of it
+    assert sorted(m["Subject"] for m in smtp.to(STORED)) == ["Once back", "While away"]

@@ -91,7 +91,7 @@ def start_worker(env, *args):
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open("/tmp/q/worker.log", "a"),  # noqa: SIM115
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
 
