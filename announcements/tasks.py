@@ -21,8 +21,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dpga.tasks import enqueue, enqueue_at, retry_later, task
+from dpga.tasks import can_defer, enqueue, enqueue_at, retry_later, task
 
+from .feed_scopes import scope_keys_for
 from .feeds import hub_url
 from .mailing import SEND_ERRORS, announcement_message, confirmation_message, digest_message
 from .mailing import deliver as deliver_email
@@ -106,9 +107,15 @@ def send_announcement(announcement_pk, attempt=1):
 
 
 def announcement_went_live(announcement):
-    """Called after an announcement is saved live (published or scheduled)."""
+    """Called after an announcement is saved live (published or scheduled): its emails,
+    and for a scheduled one the hub's pings, wait in the queue for its publish time."""
     if not Issue.objects.filter(announcement=announcement).exists():
         enqueue_at(announcement.publish_at, send_announcement, announcement.pk)
+    if announcement.publish_at > timezone.now() and hub_url() and can_defer(ping_feeds):
+        tag_ids = list(announcement.tags.values_list("pk", flat=True))
+        member_ids = list(announcement.members.values_list("pk", flat=True))
+        keys = sorted(scope_keys_for(tag_ids, member_ids))
+        enqueue_at(announcement.publish_at, ping_feeds, keys)
 
 
 def catch_up(now=None):

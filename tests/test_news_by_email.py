@@ -184,3 +184,18 @@ def test_a_failed_email_is_sent_when_the_queue_tries_again_and_only_once(
     send_announcement.call(first.pk, attempt=2)  # the retry the queue runs later
     send_announcement.call(first.pk, attempt=3)  # and a duplicate of it
     assert sorted(m["Subject"] for m in smtp.to(STORED)) == ["Once back", "While away"]
+
+
+def test_the_subscribe_page_is_never_kept_by_the_page_cache(db, client):
+    first = client.get("/fr/subscribe/")
+    second = client.get("/fr/subscribe/")
+    assert first.status_code == second.status_code == 200
+    for response in (first, second):
+        assert "private" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+        assert 'name="csrfmiddlewaretoken"' in response.content.decode()
+
+
+def test_every_page_links_to_news_by_email(db, client):
+    pages = {"/": "/subscribe/", "/news/": "/subscribe/", "/fr/members/": "/fr/subscribe/"}
+    for path, subscribe_page in pages.items():
+        assert f'href="{subscribe_page}"' in client.get(path).content.decode()
