@@ -199,3 +199,27 @@ def test_every_page_links_to_news_by_email(db, client):
     pages = {"/": "/subscribe/", "/news/": "/subscribe/", "/fr/members/": "/fr/subscribe/"}
     for path, subscribe_page in pages.items():
         assert f'href="{subscribe_page}"' in client.get(path).content.decode()
+
+
+def test_emails_are_in_the_subscribers_language_when_a_translation_exists(
+    db, client, smtp, django_capture_on_commit_callbacks
+):
+    from tests.i18n_helpers import SLUGS, TITLES
+    from tests.i18n_helpers import make_announcement as make_translated
+
+    subscribe(client, smtp, all_news="on", language="fr")
+    Subscriber.objects.create(
+        email="ru@example.org",
+        all_news=True,
+        language="ru",
+        confirmed_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        make_translated(translate=["fr"], days_ago=0)
+    (french,) = smtp.to(STORED)
+    assert french["Subject"] == TITLES["fr"]
+    assert (
+        f"https://news.example/fr/news/{SLUGS['fr']}/" in french.get_body(("plain",)).get_content()
+    )
+    (russian,) = smtp.to("ru@example.org")
+    assert russian["Subject"] == TITLES["en"]  # no Russian translation: the original

@@ -44,6 +44,18 @@ def take_back_stale_tasks(worker_id=None, stale_after=None):
     )
 
 
+def digest_round_waiting(backend):
+    """True when the daily digest round is already queued (database backend; with RQ a
+    second round is harmless: a digest goes out once a week per subscriber)."""
+    if backend != "database":
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=send_digests.module_path, status=TaskResultStatus.READY
+    ).exists()
+
+
 class Command(BaseCommand):
     help = "Run the background worker of the configured task backend (DJANGO_TASKS_BACKEND)."
 
@@ -60,7 +72,8 @@ class Command(BaseCommand):
         backend = settings.TASKS_BACKEND
         if backend in {"database", "rq"}:
             catch_up()
-            enqueue(send_digests)
+            if not digest_round_waiting(backend):
+                enqueue(send_digests)
         if backend == "database":
             taken = take_back_stale_tasks(worker_id)
             if taken:
