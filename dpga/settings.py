@@ -15,6 +15,8 @@ import django
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from dpga.email_url import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
@@ -229,38 +231,6 @@ TASKS_RETRY_PAUSE = float(os.environ.get("DJANGO_TASKS_RETRY_PAUSE", "30"))
 # and run again when a worker starts (a worker restarted with the same --worker-id
 # takes back its own at once).
 TASKS_STALE_AFTER = int(os.environ.get("DJANGO_TASKS_STALE_AFTER", "600"))
-
-
-def email_settings(url, debug):
-    """EMAIL_URL -> Django's email settings.
-
-    smtp://user:password@host:587/?tls=True (or ?ssl=True), console:// (print mails),
-    or unset: the console under DEBUG (`make run`), else SMTP on localhost:25.
-    """
-    from urllib.parse import parse_qs, unquote, urlsplit
-
-    if not url:
-        backend = "console" if debug else "smtp"
-        return {"EMAIL_BACKEND": f"django.core.mail.backends.{backend}.EmailBackend"}
-    parts = urlsplit(url)
-    if parts.scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if parts.scheme not in {"smtp", "smtps"}:
-        raise ImproperlyConfigured("EMAIL_URL must start with smtp://, smtps:// or console://.")
-    query = {
-        key: values[-1].lower() in {"1", "true", "yes", "on"}
-        for key, values in parse_qs(parts.query).items()
-    }
-    return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_TLS": query.get("tls", False),
-        "EMAIL_USE_SSL": query.get("ssl", parts.scheme == "smtps"),
-        "EMAIL_TIMEOUT": 30,
-    }
 
 
 # Email (news by email, workflow notices): sent by background tasks only.

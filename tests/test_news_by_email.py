@@ -223,3 +223,20 @@ def test_emails_are_in_the_subscribers_language_when_a_translation_exists(
     )
     (russian,) = smtp.to("ru@example.org")
     assert russian["Subject"] == TITLES["en"]  # no Russian translation: the original
+
+
+def test_email_url_sets_up_smtp_and_a_bad_one_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from dpga.email_url import email_settings
+
+    smtp = email_settings("smtp://news%40org:s3cret@mail.example:587/?tls=True", debug=False)
+    assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_HOST_USER"]) == (
+        "mail.example",
+        587,
+        "news@org",
+    )
+    assert smtp["EMAIL_HOST_PASSWORD"] == "s3cret" and smtp["EMAIL_USE_TLS"]
+    assert email_settings("", debug=True)["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    with pytest.raises(ImproperlyConfigured):
+        email_settings("http://mail.example/", debug=False)

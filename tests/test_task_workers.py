@@ -56,13 +56,15 @@ def environment(tmp_path, database_url, **extra):
     for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "WEBSUB_HUB_URL"):
         env.pop(name, None)
     env.update(
-        DJANGO_DEBUG="1",
-        DATABASE_URL=database_url,
-        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
-        DJANGO_SITE_URL="https://news.example/",
-        DJANGO_TASKS_BACKEND="database",
-        PYTHONPATH=str(ROOT),
-        **extra,
+        {
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": database_url,
+            "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+            "DJANGO_SITE_URL": "https://news.example/",
+            "DJANGO_TASKS_BACKEND": "database",
+            "PYTHONPATH": str(ROOT),
+            **extra,
+        }
     )
     return env
 
