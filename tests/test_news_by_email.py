@@ -240,3 +240,34 @@ def test_email_url_sets_up_smtp_and_a_bad_one_is_refused():
     assert email_settings("", debug=True)["EMAIL_BACKEND"].endswith("console.EmailBackend")
     with pytest.raises(ImproperlyConfigured):
         email_settings("http://mail.example/", debug=False)
+
+
+def test_the_admin_counts_subscribers_per_topic_and_exports_and_erases_one(db, client):
+    from tests.factories import make_user
+
+    who = make_member(slug="who", name="World Health Organization")
+    for n in range(3):
+        subscriber = Subscriber.objects.create(
+            email=f"r{n}@example.org", confirmed_at=timezone.now()
+        )
+        if n:
+            subscriber.members.add(who)
+    client.force_login(make_user("boss", superuser=True))
+    listing = client.get("/admin/announcements/subscriber/").content.decode()
+    assert re.search(r"World Health Organization\s*\(2\)", listing)
+    exported = client.post(
+        "/admin/announcements/subscriber/",
+        {
+            "action": "export_data",
+            "_selected_action": [Subscriber.objects.get(email="r1@example.org").pk],
+        },
+    )
+    assert exported.json()[0]["members"] == ["World Health Organization"]
+    client.post(
+        "/admin/announcements/subscriber/",
+        {
+            "action": "erase_data",
+            "_selected_action": [Subscriber.objects.get(email="r1@example.org").pk],
+        },
+    )
+    assert not Subscriber.objects.filter(email="r1@example.org").exists()

@@ -16,7 +16,17 @@ from ..models import Issue, NotificationPreference, Subscriber
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
     list_display = ["email", "language", "all_news", "frequency", "confirmed_at", "left_at"]
-    list_filter = ["all_news", "frequency", "language", "tags", "members"]
+    # The filters show how many subscribers each topic has (facet counts).
+    list_filter = [
+        ("confirmed_at", admin.EmptyFieldListFilter),
+        ("left_at", admin.EmptyFieldListFilter),
+        "all_news",
+        "frequency",
+        "language",
+        "tags",
+        "members",
+    ]
+    show_facets = admin.ShowFacets.ALWAYS
     search_fields = ["email"]
     readonly_fields = ["confirmation_sent_at", "requested_from", "last_digest_at"]
     actions = ["export_data", "erase_data"]
