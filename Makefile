@@ -36,8 +36,12 @@ migrate: install
 demo: migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo --admin --host $(HOST) --port $(PORT)
 
+# The development server and one background worker (renditions, pings, emails:
+# printed to the terminal unless EMAIL_URL is set); stopping the server stops the worker.
 run: demo
-	@echo "Serving the site on http://$(HOST):$(PORT)/"
+	@echo "Serving the site on http://$(HOST):$(PORT)/ with one background worker"
+	DJANGO_DEBUG=1 $(BIN)/python manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

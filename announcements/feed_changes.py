@@ -3,9 +3,10 @@
 An announcement that is live before or after an edit (saved, retagged, its
 members changed, deleted) changes the feeds it was in and the feeds it is in
 now. After the transaction commits, those feeds' `FeedState.changed_at` is set
-(their validators move even when an item *left* them) and the hub is pinged in
-the background. Edits to drafts and scheduled items change no feed; scheduled
-items going live are announced by `manage.py ping_hubs`.
+(their validators move even when an item *left* them) and the hub is pinged by
+a background task (announcements/tasks.py). Edits to drafts and scheduled items change no feed; scheduled
+items going live are pinged by a task queued for their publish time (and `manage.py
+ping_hubs` catches up).
 
 Restoring a backup changes no feed: its rows are loaded as they were saved
 (raw saves, and relations set inside dpga.restoring.restoring()), with the
@@ -72,9 +73,9 @@ def flush():
         mark_changed(changed - renamed)
     if not changed | renamed:
         return
-    from .websub import announce
+    from .tasks import announce_feeds
 
-    announce(changed | renamed)
+    announce_feeds(changed | renamed)
 
 
 def mark_changed(keys, when=None, renamed=False):

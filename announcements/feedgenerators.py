@@ -22,6 +22,7 @@ feed fail or a reader refuse it, whatever is stored.
 """
 
 import datetime
+import io
 import json
 import re
 
@@ -132,6 +133,17 @@ class ContentAtomFeed(XmlTextMixin, DeterministicDateMixin, Atom1Feed):
             handler.addQuickElement("link", "", {"rel": rel, "href": href})
         if self.feed.get("is_archive"):
             handler.addQuickElement("fh:archive", "")
+
+    def write(self, outfile, encoding):
+        """Django writes RSS's stylesheets only: Atom's go after the XML declaration too."""
+        if not self.feed.get("stylesheets"):
+            return super().write(outfile, encoding)
+        document = io.StringIO()
+        super().write(document, encoding)
+        declaration, end, rest = document.getvalue().partition("?>\n")
+        instructions = "".join(f"<?xml-stylesheet {sheet}?>" for sheet in self.feed["stylesheets"])
+        outfile.write(declaration + end + instructions + rest)
+        return None
 
     def item_attributes(self, item):
         """An entry in another language than the feed's (untranslated) says so."""

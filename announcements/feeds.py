@@ -20,7 +20,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.feedgenerator import Enclosure
+from django.utils.feedgenerator import Enclosure, Stylesheet
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -184,6 +184,12 @@ class NewsFeed(Feed):
 
     def author_name(self, obj):
         return settings.SITE_NAME
+
+    def stylesheets(self, obj):
+        """A browser shows RSS and Atom as a page explaining feeds (readers ignore it)."""
+        if self.format in {"rss", "atom"}:
+            return [Stylesheet(static("feeds/feed.xsl"), mimetype="text/xsl")]
+        return None
 
     def feed_extra_kwargs(self, obj):
         icon = self.request.build_absolute_uri(static("img/feed-icon.png"))

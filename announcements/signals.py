@@ -2,7 +2,10 @@
 connected once by AnnouncementsConfig.ready(). (An announcement's picture files go
 with it as every picture owner's do: dpga.pictures.models.delete_picture_files.)"""
 
+from functools import partial
+
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils.text import slugify
 from simple_history.signals import pre_create_historical_record
@@ -14,7 +17,7 @@ from dpga.caching import content_version
 from dpga.models import SlugRedirect
 
 from . import feed_changes, reading
-from .models import Announcement, AnnouncementTranslation
+from .models import Announcement, AnnouncementTranslation, Transition
 
 TAG_SLUG_MAX_LENGTH = 90
 
@@ -60,6 +63,26 @@ def snapshot_tags(sender, instance, history_instance, **kwargs):
     history_instance.tag_names = edit_string_for_tags(list(instance.tags.all()))
 
 
+def live_announcement_saved(sender, instance, raw=False, **kwargs):
+    """A published or scheduled announcement: its emails are enqueued after the commit
+    (tags and members saved with it by then), to go out at its publish time."""
+    if raw or instance.status != Announcement.Status.PUBLISHED:
+        return
+    from .tasks import announcement_went_live
+
+    transaction.on_commit(partial(announcement_went_live, instance), robust=True)
+
+
+def workflow_step_taken(sender, instance, created=False, raw=False, **kwargs):
+    """Each review step is emailed to those it concerns, by a task after the commit."""
+    if created and not raw:
+        from dpga.tasks import enqueue
+
+        from .notifications import notify_transition
+
+        transaction.on_commit(partial(enqueue, notify_transition, instance.pk), robust=True)
+
+
 def connect():
     uid = "announcements"
     for model in (Announcement, AnnouncementTranslation, Tag, TaggedItem):
@@ -91,3 +114,5 @@ def connect():
     track_slug_changes(AnnouncementTranslation, SlugRedirect.Kind.ANNOUNCEMENT)
     track_slug_changes(Tag, SlugRedirect.Kind.TAG)
     feed_changes.connect()
+    post_save.connect(live_announcement_saved, sender=Announcement, dispatch_uid=f"{uid}.email")
+    post_save.connect(workflow_step_taken, sender=Transition, dispatch_uid=f"{uid}.workflow-email")

@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from . import views
+from . import subscriptions, views
 from .urls import feed_urlpatterns
 
 urlpatterns = [
@@ -11,4 +11,10 @@ urlpatterns = [
     path("news/", include("announcements.urls")),
     path("search/", views.SearchView.as_view(), name="search"),
     path("", include(feed_urlpatterns)),
+]
+urlpatterns += [
+    path("subscribe/", subscriptions.subscribe, name="subscribe"),
+    path("subscribe/confirm/<str:token>/", subscriptions.confirm, name="subscription_confirm"),
+    path("subscribe/manage/<str:token>/", subscriptions.manage, name="subscription_manage"),
+    path("unsubscribe/<str:token>/", subscriptions.unsubscribe, name="unsubscribe"),
 ]

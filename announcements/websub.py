@@ -6,7 +6,8 @@ feed's subscription document), with a short timeout; failures are logged and
 retried with a growing pause. A scope (all news, a tag, a member) counts as
 announced only when the hub accepted every one of its topics; then its
 fingerprint is stored in `FeedState`, so `manage.py ping_hubs` does not ping it
-again, and does retry whatever a failed or interrupted ping left behind.
+again, and does retry whatever a failed or interrupted ping left behind. Pings are
+sent by a background task (announcements/tasks.py), never by the editor's request.
 
 The hub must be https (a plain-http hub only on this machine: 127.0.0.1, ::1,
 localhost, as in the tests); any other hub is refused, by the system checks and,
@@ -16,7 +17,6 @@ answering 3xx has not accepted it, and nothing is sent where it points.
 
 import ipaddress
 import logging
-import threading
 import time
 from urllib.error import URLError
 from urllib.parse import urlencode, urlsplit
@@ -24,7 +24,6 @@ from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from django.conf import settings
 from django.core import checks
-from django.db import connection
 from django.utils import timezone
 
 from .feed_scopes import scope_fingerprint, scope_topics
@@ -32,8 +31,6 @@ from .feeds import hub_url
 from .models import FeedState
 
 logger = logging.getLogger(__name__)
-
-_threads = []
 
 
 def hub_problem(hub):
@@ -151,38 +148,3 @@ def deliver(plan):
         else:
             failed.append(key)
     return announced, failed
-
-
-def _deliver_in_thread(plan):
-    try:
-        deliver(plan)
-    except Exception:  # a background thread must log, not die silently
-        logger.exception("WebSub delivery failed")
-    finally:
-        connection.close()
-
-
-def announce(keys):
-    """Ping the hub about these scopes, in the background unless configured otherwise.
-
-    Called after the editor's transaction has committed; the editor never waits
-    for the hub.
-    """
-    if not hub_url():
-        return None
-    plan = plan_announcements(keys)
-    if not plan:
-        return None
-    if not settings.WEBSUB_BACKGROUND:
-        return deliver(plan)
-    thread = threading.Thread(target=_deliver_in_thread, args=(plan,), daemon=True)
-    _threads[:] = [t for t in _threads if t.is_alive()]
-    _threads.append(thread)
-    thread.start()
-    return thread
-
-
-def wait_for_pings(timeout=30):
-    """Join background ping threads (for tests and for a clean shutdown)."""
-    for thread in list(_threads):
-        thread.join(timeout)

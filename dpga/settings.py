@@ -15,6 +15,8 @@ import django
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from dpga.email_url import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
@@ -58,7 +60,6 @@ WEBSUB_HUB_URL = os.environ.get("WEBSUB_HUB_URL", "")
 WEBSUB_TIMEOUT = float(os.environ.get("WEBSUB_TIMEOUT", "5"))  # seconds per attempt
 WEBSUB_RETRIES = int(os.environ.get("WEBSUB_RETRIES", "3"))  # attempts per topic
 WEBSUB_RETRY_PAUSE = float(os.environ.get("WEBSUB_RETRY_PAUSE", "1"))  # doubles each retry
-WEBSUB_BACKGROUND = True  # ping from a thread after commit; the editor never waits
 # The licence of the open data (member list, news feeds), shown on /open-data/
 # and carried by /members.json.
 OPEN_DATA_LICENCE_NAME = os.environ.get("OPEN_DATA_LICENCE_NAME", "CC BY 4.0")
@@ -81,6 +82,8 @@ INSTALLED_APPS = [
     "announcements.apps.TagsConfig",
     "simple_history",
     "axes",
+    # The database task backend's table and its worker (manage.py db_worker).
+    "django_tasks_db",
     "dpga",
     "members",
     "announcements",
@@ -210,6 +213,52 @@ PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_MAX_AGE", "60"))
 PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_STALE_WHILE_REVALIDATE", "300"))
 # Longest life of anything cached under a content version (seconds).
 CONTENT_CACHE_TIMEOUT = int(os.environ.get("DJANGO_CONTENT_CACHE_TIMEOUT", str(24 * 3600)))
+
+# Background work (dpga/tasks.py): Django's Tasks API. DJANGO_TASKS_BACKEND picks
+# where tasks wait: "database" (the default: this site's database, run by
+# `manage.py worker`), "rq" (Redis at DJANGO_TASKS_REDIS_URL, for workers on several
+# hosts) or "immediate" (run at once, inside the request: the tests' default).
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "immediate" if TESTING else "database")
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": (
+        "django.tasks.backends.immediate.ImmediateBackend"
+        if django.VERSION >= (6, 0)
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    ),
+}
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND]}}
+if django.VERSION < (6, 0):
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_tasks")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("DJANGO_TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
+        }
+    }
+# RQ holds tasks outside the database: hand them over once the change is committed.
+TASKS_ENQUEUE_ON_COMMIT = TASKS_BACKEND == "rq"
+# A failed attempt (an SMTP server away) is tried again after 30 s, 60 s, 120 s ...
+TASKS_MAX_ATTEMPTS = int(os.environ.get("DJANGO_TASKS_MAX_ATTEMPTS", "6"))
+TASKS_RETRY_PAUSE = float(os.environ.get("DJANGO_TASKS_RETRY_PAUSE", "30"))
+# A task still running after this many seconds is taken to belong to a crashed worker
+# and run again when a worker starts (a worker restarted with the same --worker-id
+# takes back its own at once).
+TASKS_STALE_AFTER = int(os.environ.get("DJANGO_TASKS_STALE_AFTER", "600"))
+
+
+# Email (news by email, workflow notices): sent by background tasks only.
+globals().update(email_settings(os.environ.get("EMAIL_URL", ""), DEBUG))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", f"news@{SITE_DOMAIN}")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The mailto: of List-Unsubscribe (RFC 2369): a mailbox someone reads.
+LIST_UNSUBSCRIBE_MAILTO = os.environ.get("DJANGO_LIST_UNSUBSCRIBE_MAILTO", DEFAULT_FROM_EMAIL)
+# Subscribe form: at most this many requests per address and per client an hour.
+SUBSCRIBE_RATE_PER_HOUR = int(os.environ.get("DJANGO_SUBSCRIBE_RATE_PER_HOUR", "5"))
 
 # `make bench` only: mounts a fixed small response to compare everything with.
 BENCH = env_bool("DJANGO_BENCH", False)

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from announcements.models import Announcement, FeedState
-from announcements.websub import wait_for_pings
 
 from .factories import make_announcement, make_draft, make_member, make_scheduled, make_user
 
@@ -96,7 +95,6 @@ def stop(hub):
 def hub(settings):
     hub = serve(Hub())
     settings.WEBSUB_HUB_URL = hub.url
-    settings.WEBSUB_BACKGROUND = False
     settings.WEBSUB_TIMEOUT = 2
     settings.WEBSUB_RETRY_PAUSE = 0
     settings.SITE_URL = SITE
@@ -280,19 +278,16 @@ def test_an_unreachable_hub_is_logged(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_editor_never_waits_for_the_hub(hub, settings):
-    """With real commits: the save returns while the hub is still holding the ping."""
-    settings.WEBSUB_BACKGROUND = True
-    hub.gate = threading.Event()
+def test_the_editor_never_waits_for_the_hub_the_worker_pings_it(hub, settings):
+    """With the database task backend and real commits: saving only queues the ping;
+    the hub hears nothing until a worker runs it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     with transaction.atomic():
         item = make_announcement(title="Live now")
-    # The save and the commit are done; the hub has the request but has not answered.
-    assert hub.received.wait(5)
-    assert not hub.gate.is_set()
     assert Announcement.objects.get(pk=item.pk).is_published
+    assert hub.pings == []
     assert not FeedState.objects.filter(announced_at__isnull=False).exists()
-    hub.gate.set()
-    wait_for_pings()
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert hub.topics() == feed_topics("news/")
     assert FeedState.objects.get(key="news").announced_at <= timezone.now()
 
@@ -330,7 +325,6 @@ def test_a_hub_that_is_not_https_is_refused_with_an_error(
     db, settings, address, caplog, django_capture_on_commit_callbacks
 ):
     settings.WEBSUB_HUB_URL = address
-    settings.WEBSUB_BACKGROUND = False
     settings.WEBSUB_RETRY_PAUSE = 0
     with (
         caplog.at_level(logging.WARNING, logger="announcements.websub"),

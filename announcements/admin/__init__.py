@@ -19,6 +19,7 @@ from django.contrib import admin
 from taggit.models import Tag
 
 from ..models import Announcement, AnnouncementTranslation, PreviewLink, TagMerge, Transition
+from . import subscriptions  # noqa: F401 (registers News by email)
 from .announcement import AnnouncementAdmin
 from .previews import PreviewLinkAdmin
 from .tags import TagAdmin, TagMergeAdmin

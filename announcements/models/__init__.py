@@ -2,8 +2,10 @@
 
 from .announcement import Announcement, AnnouncementManager, TagSnapshot, validate_not_reserved
 from .feed_state import FeedState
+from .notifications import NotificationPreference
 from .previews import PreviewLink
 from .queryset import AnnouncementQuerySet
+from .subscriptions import Delivery, Issue, Subscriber, normalise_email
 from .tagging import TagMerge
 from .translations import AnnouncementTranslation
 from .workflow import Transition, membership_draft
@@ -13,11 +15,16 @@ __all__ = [
     "AnnouncementManager",
     "AnnouncementQuerySet",
     "AnnouncementTranslation",
+    "Delivery",
     "FeedState",
+    "Issue",
+    "NotificationPreference",
     "PreviewLink",
+    "Subscriber",
     "TagMerge",
     "TagSnapshot",
     "Transition",
     "membership_draft",
+    "normalise_email",
     "validate_not_reserved",
 ]

@@ -334,9 +334,9 @@ class Announcement(PictureOwner, Translatable):
             self.picture, self.title, self.slug, previous, force=force
         )
 
-    def refresh_renditions(self, force=False):
+    def refresh_renditions(self, force=False, pending=False):
         """The renditions, share card and the original's facts, up to date with the picture."""
-        stale = super().refresh_renditions(force=force)
+        stale = super().refresh_renditions(force=force, pending=pending)
         data = self.picture_renditions
         if self.picture:
             self.picture_width, self.picture_height = data["width"], data["height"]

@@ -7,7 +7,11 @@ Announcements and members inherit it. What holds for every subclass:
 - ``picture_renditions`` describes the files made from the stored picture (see
   ``dpga.pictures.renditions``). Saving brings it up to date whenever a field in
   ``PICTURE_INPUTS`` may have changed; which files are made is the subclass's
-  ``make_renditions()``. Files no longer used are deleted once the save commits.
+  ``make_renditions()``. A save stores the picture and keeps only what can be shown
+  at once (the original at its size, files made before for the same original); a
+  background task (``dpga.pictures.tasks.make_renditions``) makes the rest, so the
+  editor never waits for resizing and no page points to a file not yet made.
+  Files no longer used are deleted once the save commits.
 - The alt text: ``picture_alt_text`` is "" for a decorative picture, else the
   description, else the subclass's ``default_picture_alt()``. ``clean()`` refuses a
   described decorative picture and, unless ``PICTURE_ALT_REQUIRED`` is false, an
@@ -31,6 +35,7 @@ from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 from ..control_characters import single_line
+from ..tasks import TaskResultStatus, enqueue
 from . import renditions
 from .fields import PictureField
 
@@ -113,15 +118,29 @@ class PictureOwner(models.Model):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         stale = set()
-        if update_fields is None or self.PICTURE_INPUTS & set(update_fields):
-            stale = self.refresh_renditions()
+        inputs_changed = update_fields is None or self.PICTURE_INPUTS & set(update_fields)
+        if inputs_changed:
+            # Only what can be shown at once: a background task makes the renditions.
+            stale = self.refresh_renditions(pending=True)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *self.PICTURE_OUTPUTS}
         super().save(*args, **kwargs)
         renditions.delete_after_commit(self.picture.storage, stale)
+        if inputs_changed:
+            self.request_renditions()
 
-    def refresh_renditions(self, force=False):
-        """Bring the renditions up to date with the picture.
+    def request_renditions(self):
+        """Enqueue the task that makes the renditions; with a backend that ran it at
+        once (the tests'), this instance shows them too."""
+        from .tasks import make_renditions
+
+        result = enqueue(make_renditions, self._meta.label_lower, self.pk)
+        if result is not None and result.status == TaskResultStatus.SUCCESSFUL:
+            self.refresh_from_db(fields=sorted(self.PICTURE_OUTPUTS))
+
+    def refresh_renditions(self, force=False, pending=False):
+        """Bring the renditions up to date with the picture (``pending``: only what can
+        be shown at once, see ``renditions.pending_renditions``; the task makes the rest).
 
         Returns the names of files that are no longer used (the old original and
         old renditions), for deletion once the change is committed.
@@ -135,14 +154,23 @@ class PictureOwner(models.Model):
         # A new upload is stored now (as saving would): renditions are made from the stored file.
         self._meta.get_field("picture").pre_save(self, add=self.pk is None)
         previous = self.picture_renditions or old_data
+        if pending and old_data:
+            # What is stored may be newer than this instance's copy (the task's work).
+            previous = old_data
+
+        def make():
+            if pending:
+                return renditions.pending_renditions(self.picture, previous)
+            return self.make_renditions(previous, force=force)
+
         try:
-            data = self.make_renditions(previous, force=force)
+            data = make()
         except renditions.MissingSource as missing:
             # Its file was deleted when the picture was replaced or removed: an old
             # revision restored now comes back without it rather than broken.
             logger.warning("Picture %s is gone; %s is kept without it", missing, self)
             self.picture = None
-            data = self.make_renditions(previous, force=force)
+            data = make()
         self.picture_renditions = data
         return renditions.stale_names(old_source, old_data, self.picture.name, data)
 

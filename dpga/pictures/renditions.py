@@ -28,6 +28,7 @@ from functools import partial
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from PIL import Image
 
 from . import images
 
@@ -186,6 +187,39 @@ def _source_facts(fieldfile, data):
     return image, facts
 
 
+def pending_renditions(fieldfile, previous):
+    """What pages may show at once, before the renditions are made (by a task).
+
+    Only files that exist: with the same original, everything made before is kept (a
+    share card with an old title included, until the task replaces it); with a new
+    original, its facts and nothing else, so pages serve the original at its size;
+    with no picture, a title card made before (not a card of a removed picture).
+    """
+    previous = previous or {}
+    if not fieldfile.name:
+        if previous.get("card") and not previous.get("source"):
+            return {"version": VERSION, "card": previous["card"]}
+        return {}
+    if previous.get("source") == fieldfile.name:
+        return previous
+    storage = fieldfile.storage
+    if not storage.exists(fieldfile.name):
+        raise MissingSource(fieldfile.name)
+    with storage.open(fieldfile.name, "rb") as handle:
+        data = handle.read()
+    with Image.open(io.BytesIO(data), formats=list(images.ALLOWED_FORMATS)) as image:
+        stored_format = images.ACCEPTED_AS.get(image.format, image.format)
+        width, height = image.size  # read from the header: nothing is decoded
+    return {
+        "version": VERSION,
+        "source": fieldfile.name,
+        "bytes": len(data),
+        "type": images.ALLOWED_FORMATS[stored_format],
+        "width": width,
+        "height": height,
+    }
+
+
 def _widths(width):
     chosen = [w for w in WIDTHS if w < width]
     if width <= WIDTHS[-1]:
@@ -239,6 +273,7 @@ def _up_to_date(previous, source_name, force):
         and previous
         and previous.get("version") == VERSION
         and previous.get("source") == source_name
+        and previous.get("sets")  # not only the facts a save keeps until the task runs
     )
 
 
