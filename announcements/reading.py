@@ -6,21 +6,28 @@ the active language (dpga.languages.translations), with what the templates use
 already fetched: a page's reads can be counted here.
 """
 
+import datetime
 from collections import defaultdict
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Subquery
+from django.db.models import Count, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from taggit.models import TaggedItem
 
+from dpga.caching import content_version
 from members.models import Member
 
 from .models import Announcement, AnnouncementTranslation
 
-HOME_FEATURED = 3
-HOME_LATEST = 10
+HOME_LATEST = 6  # fills whole rows of one, two or three columns
 RELATED = 3
+# What a related card or a previous/next link shows (not the body).
+AROUND_FIELDS = (
+    "title", "slug", "summary", "publish_at", "language", "picture", "picture_alt",
+    "picture_decorative", "picture_renditions", "picture_width", "picture_height",
+)  # fmt: skip
 
 
 class ListedTag(NamedTuple):
@@ -60,13 +67,27 @@ def cards(ids):
     return with_tags(in_order(rows, ids))
 
 
-def front_page(featured=HOME_FEATURED, latest=HOME_LATEST):
-    """The home page's news: (up to `featured` featured ones, the `latest` newest others)."""
+def front_page(latest=HOME_LATEST):
+    """The home page's news: (the newest featured one, or None; the `latest` newest others)."""
     news = Announcement.objects.published().newest_first()
-    top = list(news.filter(featured=True).values_list("pk", flat=True)[:featured])
+    top = list(news.filter(featured=True).values_list("pk", flat=True)[:1])
     rest = list(news.exclude(pk__in=top).values_list("pk", flat=True)[:latest])
     shown = cards([*top, *rest])
-    return shown[: len(top)], shown[len(top) :]
+    return (shown[0] if top and shown else None), shown[len(top) :]
+
+
+def filtered(announcements, tag=None, member=None, year=None):
+    """These announcements with a tag, about a member (both by slug), in a year (the
+    site's time zone); each filter is optional."""
+    if tag:
+        announcements = announcements.tagged_slug(tag)
+    if member:
+        announcements = announcements.about_slug(member)
+    if year:
+        zone = timezone.get_current_timezone()
+        since = datetime.datetime(year, 1, 1, tzinfo=zone)
+        announcements = announcements.in_period(since, since.replace(year=year + 1))
+    return announcements
 
 
 def announcement_at(slug, language, *, drafts=False):
@@ -98,8 +119,8 @@ def surroundings(announcement, limit=RELATED):
     rows = (
         Announcement.objects.published()
         .around(announcement, limit)
-        .only("title", "slug", "publish_at", "language")
-        .shown(fields=("title", "slug"))
+        .only(*AROUND_FIELDS)
+        .shown(fields=("title", "slug", "summary", "picture_alt"))
     )
     here = (announcement.publish_at, announcement.pk)
     earlier = sorted(
@@ -114,8 +135,78 @@ def surroundings(announcement, limit=RELATED):
         "previous_announcement": earlier[0] if earlier else None,
         "next_announcement": later[0] if later else None,
         "related": related[:limit],
-        "members": list(members),
+        "members": members.shown(),
     }
+
+
+class Period(NamedTuple):
+    """A year of the archive with its address, and its months with news: [(first day,
+    address)], newest first."""
+
+    year: int
+    url: str
+    months: list
+
+
+class Topic(NamedTuple):
+    """A tag as the news list offers it: with its address and how many it tags."""
+
+    name: str
+    slug: str
+    url: str
+    count: int
+
+
+def archive_periods():
+    """The years and months with published news, newest first (one query; the
+    addresses are made here, once per content state and language)."""
+    months = {}
+    for moment in Announcement.objects.published().datetimes("publish_at", "month", "DESC"):
+        months.setdefault(moment.year, []).append(moment.date())
+    return [
+        Period(
+            year,
+            reverse("announcements:archive_year", kwargs={"year": year}),
+            [
+                (
+                    day,
+                    reverse(
+                        "announcements:archive_month", kwargs={"year": year, "month": day.month}
+                    ),
+                )
+                for day in days
+            ],
+        )
+        for year, days in months.items()
+    ]
+
+
+def topics():
+    """Every tag of published news with how many it tags, most first (one query)."""
+    content_type = ContentType.objects.get_for_model(Announcement)
+    published = Announcement.objects.published().values("pk")
+    rows = (
+        TaggedItem.objects.filter(content_type=content_type, object_id__in=published)
+        .values_list("tag__name", "tag__slug")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "tag__name")
+    )
+    return [
+        Topic(name, slug, reverse("announcements:tag", kwargs={"slug": slug}), count)
+        for name, slug, count in rows
+    ]
+
+
+def ways_through_news(*, members=False):
+    """The archive's periods and the topics (and, for search, the listed members'
+    (slug, name)), computed once per content state and read in one cache read."""
+    computes = {"news-archive": archive_periods, "news-topics": topics}
+    if members:
+        computes["news-members"] = lambda: list(
+            Member.objects.listed().order_by("name").values_list("slug", "name")
+        )
+    found = content_version.cached_many(computes)
+    return {name.removeprefix("news-"): value for name, value in found.items()}
 
 
 def feed_items(pks):

@@ -40,7 +40,8 @@ class AnnouncementAdminForm(forms.ModelForm):
     class Meta:
         model = Announcement
         fields = [
-            "language", "title", "slug", "summary", "body", "picture", "picture_alt", "tags",
+            "language", "title", "slug", "summary", "body", "picture", "picture_alt",
+            "picture_caption", "picture_credit", "tags",
             "members", "status", "publish_at", "featured",
         ]  # fmt: skip
         help_texts = {
@@ -139,7 +140,16 @@ class AnnouncementAdmin(
         (None, {"fields": ["language", "title", "slug", "summary", "body"]}),
         (
             gettext_lazy("Picture"),
-            {"fields": ["picture", "picture_alt", "picture_decorative", "picture_preview"]},
+            {
+                "fields": [
+                    "picture",
+                    "picture_alt",
+                    "picture_decorative",
+                    "picture_caption",
+                    "picture_credit",
+                    "picture_preview",
+                ]  # fmt: skip
+            },
         ),
         (gettext_lazy("Translations"), {"fields": ["translations_overview"]}),
         (gettext_lazy("Topics"), {"fields": ["tags", "members"]}),

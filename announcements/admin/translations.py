@@ -25,6 +25,7 @@ class AnnouncementTranslationAdmin(TranslationAdminMixin, admin.ModelAdmin):
         "summary",
         "body",
         "picture_alt",
+        "picture_caption",
     ]
 
     @admin.display(description=gettext_lazy("original"))
@@ -33,4 +34,6 @@ class AnnouncementTranslationAdmin(TranslationAdminMixin, admin.ModelAdmin):
         if obj is None or obj.pk is None:
             return "—"
         source = obj.announcement
-        return original_text(source, source.title, source.summary, source.body)
+        return original_text(
+            source, source.title, source.summary, source.body, source.picture_caption
+        )
