@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import TaggedItem
@@ -181,32 +181,40 @@ def archive_periods():
     ]
 
 
-def topics():
-    """Every tag of published news with how many it tags, most first (one query)."""
+def topics_and_members():
+    """(every tag of published news with how many it tags, most first; the listed
+    members' (slug, name) by name), in one query (a UNION)."""
     content_type = ContentType.objects.get_for_model(Announcement)
     published = Announcement.objects.published().values("pk")
-    rows = (
+    tags = (
         TaggedItem.objects.filter(content_type=content_type, object_id__in=published)
         .values_list("tag__name", "tag__slug")
         .annotate(count=Count("pk"))
-        .order_by("-count", "tag__name")
+        .order_by()
     )
-    return [
+    members = (
+        Member.objects.listed()
+        .annotate(count=Value(0))
+        .values_list("name", "slug", "count")
+        .order_by()
+    )
+    rows = sorted(tags.union(members, all=True), key=lambda row: (-row[2], row[0], row[1]))
+    listed_topics = [
         Topic(name, slug, reverse("announcements:tag", kwargs={"slug": slug}), count)
         for name, slug, count in rows
+        if count
     ]
+    return listed_topics, [(slug, name) for name, slug, count in rows if not count]
 
 
-def ways_through_news(*, members=False):
-    """The archive's periods and the topics (and, for search, the listed members'
-    (slug, name)), computed once per content state and read in one cache read."""
-    computes = {"news-archive": archive_periods, "news-topics": topics}
-    if members:
-        computes["news-members"] = lambda: list(
-            Member.objects.listed().order_by("name").values_list("slug", "name")
-        )
-    found = content_version.cached_many(computes)
-    return {name.removeprefix("news-"): value for name, value in found.items()}
+def ways_through_news():
+    """The archive's periods, the topics and the listed members (for search's
+    filters), computed once per content state and read in one cache read."""
+    found = content_version.cached_many(
+        {"news-archive": archive_periods, "news-topics": topics_and_members}
+    )
+    topics, members = found["news-topics"]
+    return {"archive": found["news-archive"], "topics": topics, "members": members}
 
 
 def feed_items(pks):

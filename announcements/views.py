@@ -73,7 +73,9 @@ class AnnouncementListView(PublishedListMixin, ListView):
     template_name = "announcements/list.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**reading.ways_through_news(), **kwargs)
+        context = super().get_context_data(**kwargs)  # a page out of range is a 404 first
+        ways = reading.ways_through_news()
+        return {**context, "archive": ways["archive"], "topics": ways["topics"]}
 
 
 class ArchiveMixin(PublishedListMixin):
@@ -146,7 +148,7 @@ class SearchView(PublishedListMixin, ListView):
     template_name = "announcements/search.html"
 
     def get(self, request, *args, **kwargs):
-        self.ways = reading.ways_through_news(members=True)
+        self.ways = reading.ways_through_news()
         self.form = SearchForm(
             request.GET or None,
             topics=self.ways["topics"],
