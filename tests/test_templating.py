@@ -40,4 +40,4 @@ def test_news_cards_show_their_date_and_the_article_its_time_in_the_page_languag
     assert '<time datetime="2026-01-05">5 January 2026</time>' in cards
     assert "09:30" not in cards  # a card shows the day only
     assert "5 janvier 2026" in client.get("/fr/news/").text
-    assert "5 January 2026, 09:30 CET" in client.get(story.get_absolute_url()).text
+    assert "5 January 2026, 09:30 CET" in client.get(f"/news/{story.slug}/").text

@@ -111,7 +111,7 @@ def test_editor_drafts_and_previews_then_publisher_publishes(
     expect(visitor.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(visitor.get_by_role("note")).to_have_count(0)
     expect(visitor.locator(".prose h2")).to_have_text("What it is")
-    footer = visitor.locator(".announcement__footer")
+    footer = visitor.locator(".article-aside")
     expect(footer.get_by_role("link", name="Health", exact=True)).to_be_visible()
     expect(footer.get_by_role("link", name="World Health Organization")).to_be_visible()
     og_image = visitor.locator('meta[property="og:image"]').get_attribute("content")
