@@ -30,9 +30,7 @@ def test_a_changed_time_zone_is_followed(settings):
 
 
 @pytest.mark.django_db
-def test_news_cards_show_their_date_and_the_article_its_time_in_the_page_language(
-    client, settings
-):
+def test_news_cards_show_their_date_and_the_article_its_time_in_the_page_language(client, settings):
     settings.PAGE_CACHE_ENABLED = False
     settings.TIME_ZONE = "Europe/Brussels"
     story = make_announcement(title="Dated story", publish_at=MOMENT)

@@ -35,9 +35,7 @@ def test_home_to_news_to_announcement_to_tag_to_member_to_its_feed(demo_site, li
     breadcrumb = page.get_by_role("navigation", name="Breadcrumb")
     expect(breadcrumb.get_by_role("link")).to_have_text(["Home", "News"])
 
-    page.locator(".article-aside").get_by_role(
-        "link", name="United Nations", exact=True
-    ).click()
+    page.locator(".article-aside").get_by_role("link", name="United Nations", exact=True).click()
     expect(page).to_have_url(live_server.url + "/news/tags/united-nations/")
     expect(page.get_by_role("heading", level=1)).to_have_text("News tagged “United Nations”")
     expect(page.get_by_role("link", name=title)).to_be_visible()
