@@ -11,15 +11,18 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from dpga.caching import content_version
-from members.models import Member
+from dpga.languages.translations import current_language
+from members.models import Member, MemberTranslation
 
-from .models import Announcement, AnnouncementTranslation
+from .models import Announcement, AnnouncementTranslation, translated_tag_name
 
 HOME_LATEST = 6  # fills whole rows of one, two or three columns
 RELATED = 3
@@ -38,19 +41,34 @@ class ListedTag(NamedTuple):
     slug: str
 
 
-def with_tags(announcements):
+def with_tags(announcements, translated=True):
     """Give each announcement its tags as ``tag_list``, in the order they were added
-    (one small query for all; taggit's prefetch costs several times more)."""
+    (one small query for all; taggit's prefetch costs several times more); a tag's
+    name in the active language where it is translated (`translated`), else its own."""
     content_type = ContentType.objects.get_for_model(Announcement)
     items = TaggedItem.objects.filter(
         content_type=content_type, object_id__in=[a.pk for a in announcements]
     ).order_by("pk")
+    name = "tag__name"
+    if translated:
+        items = items.annotate(
+            shown_name=Coalesce(translated_tag_name(current_language(), "tag_id"), "tag__name")
+        )
+        name = "shown_name"
     tags = defaultdict(list)
-    for item, *tag in items.values_list("object_id", "tag_id", "tag__name", "tag__slug"):
+    for item, *tag in items.values_list("object_id", "tag_id", name, "tag__slug"):
         tags[item].append(ListedTag(*tag))
     for announcement in announcements:
         announcement.tag_list = tags[announcement.pk]
     return announcements
+
+
+def tag_at(slug):
+    """The tag at this address, its name in the active language where translated, or 404."""
+    shown_name = Coalesce(translated_tag_name(current_language()), "name")
+    tag = get_object_or_404(Tag.objects.annotate(shown_name=shown_name), slug=slug)
+    tag.name = tag.shown_name  # shown, never saved
+    return tag
 
 
 def in_order(rows, ids):
@@ -186,16 +204,19 @@ def topics_and_members():
     members' (slug, name) by name), in one query (a UNION)."""
     content_type = ContentType.objects.get_for_model(Announcement)
     published = Announcement.objects.published().values("pk")
+    language = current_language()
     tags = (
         TaggedItem.objects.filter(content_type=content_type, object_id__in=published)
-        .values_list("tag__name", "tag__slug")
+        .values_list(Coalesce(translated_tag_name(language, "tag_id"), "tag__name"), "tag__slug")
         .annotate(count=Count("pk"))
         .order_by()
     )
+    member_names = MemberTranslation.objects.filter(member=OuterRef("pk"), language=language)
+    shown_name = Coalesce(NullIf(Subquery(member_names.values("name")[:1]), Value("")), "name")
     members = (
         Member.objects.listed()
         .annotate(count=Value(0))
-        .values_list("name", "slug", "count")
+        .values_list(shown_name, "slug", "count")
         .order_by()
     )
     rows = sorted(tags.union(members, all=True), key=lambda row: (-row[2], row[0], row[1]))
@@ -220,7 +241,8 @@ def ways_through_news():
 def feed_items(pks):
     """A feed's items, in the order of `pks`, with their authors and tags."""
     rows = Announcement.objects.filter(pk__in=pks).select_related("author").shown()
-    return with_tags(in_order(rows, pks))
+    # Feeds keep tags' own names: a feed's validators follow its items and tag renames.
+    return with_tags(in_order(rows, pks), translated=False)
 
 
 def next_scheduled_publish(now=None):

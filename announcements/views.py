@@ -3,13 +3,12 @@
 from urllib.parse import urlencode
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
-from taggit.models import Tag
 
 from dpga.languages.translations import current_language
 from members import reading as members_reading
@@ -132,7 +131,7 @@ class TagView(PublishedListMixin, ListView):
     empty_list_message = _("No published news has this tag.")
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = reading.tag_at(self.kwargs["slug"])
         return super().get_queryset().tagged(self.tag)
 
     def get_context_data(self, **kwargs):

@@ -203,16 +203,17 @@ class MemberAdmin(TranslatedOriginalAdminMixin, RevisionAdmin, MarkdownPreviewAd
 
 @admin.register(MemberTranslation)
 class MemberTranslationAdmin(TranslationAdminMixin, admin.ModelAdmin):
-    list_display = ["member", "language", "up_to_date", "updated_at"]
+    list_display = ["member", "name", "language", "up_to_date", "updated_at"]
     list_select_related = ["member"]
-    search_fields = ["member__name", "description"]
+    search_fields = ["member__name", "name", "short_name", "description"]
     autocomplete_fields = ["member"]
     readonly_fields = ["original"]
-    fields = ["member", "original", "language", "description"]
+    fields = ["member", "original", "language", "name", "short_name", "description"]
 
     @admin.display(description=gettext_lazy("original"))
     def original(self, obj):
-        """The original description, to translate from."""
+        """The original name, acronym and description, to translate from."""
         if obj is None or obj.pk is None:
             return "—"
-        return original_text(obj.member, obj.member.description)
+        member = obj.member
+        return original_text(member, member.name, member.short_name, member.description)

@@ -4,7 +4,7 @@ from .announcement import Announcement, AnnouncementManager, TagSnapshot, valida
 from .feed_state import FeedState
 from .previews import PreviewLink
 from .queryset import AnnouncementQuerySet
-from .tagging import TagMerge
+from .tagging import TagMerge, TagTranslation, translated_tag_name
 from .translations import AnnouncementTranslation
 from .workflow import Transition, membership_draft
 
@@ -17,7 +17,9 @@ __all__ = [
     "PreviewLink",
     "TagMerge",
     "TagSnapshot",
+    "TagTranslation",
     "Transition",
     "membership_draft",
+    "translated_tag_name",
     "validate_not_reserved",
 ]
