@@ -7,8 +7,8 @@ Sets up a throw-away install (SQLite and media in a temporary folder, demo conte
 serves it with runserver on a free port of 127.0.0.1, and takes each page type at
 375 px and 1280 px wide, in the light and the dark colour scheme, in English and
 Arabic, with Debian's Chromium (headless, a fresh profile, nothing downloaded). The
-PNGs are reduced to a 256-colour palette so they stay small enough to commit.
-Named ``<page>-<language>-<width>-<scheme>.png``.
+PNGs are reduced to a 64-colour palette so they stay small enough to commit. Named
+``<page>-<language>-<width>-<scheme>.png``, listed in ``index.md`` beside them.
 """
 
 import argparse
@@ -40,7 +40,7 @@ WIDTHS = {375: 812, 1280: 800}
 SCHEMES = ("light", "dark")
 LANGUAGES = ("en", "ar")
 # The longest a full-page shot may be (CSS pixels): the top of a long page says enough.
-MAX_HEIGHT = 2400
+MAX_HEIGHT = 2000
 
 PAGE_TYPES = """
 import json
@@ -92,9 +92,33 @@ def wait_for(url, seconds=30):
 
 
 def save_small(png, path):
-    """Save a screenshot as a 256-colour PNG."""
+    """Save a screenshot as a 64-colour PNG."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+
+
+def write_index(pages, out):
+    """index.md: every page type, a row per language and scheme, phone and desktop."""
+    lines = [
+        "# Screenshots",
+        "",
+        "Every public page type at 375 px and 1280 px, light and dark, in English and "
+        "Arabic, over the demo content. Made by `scripts/screenshots.py` (the top "
+        f"{MAX_HEIGHT} px of long pages).",
+        "",
+    ]
+    for name, path in pages:
+        lines += [f"## {name} (`{path}`)", "", "| | 375 px | 1280 px |", "| --- | --- | --- |"]
+        for language in LANGUAGES:
+            for scheme in SCHEMES:
+                cells = [
+                    f"[![{name}, {language}, {width} px, {scheme}]({name}-{language}-{width}-{scheme}.png)]"
+                    f"({name}-{language}-{width}-{scheme}.png)"
+                    for width in WIDTHS
+                ]
+                lines.append(f"| {language}, {scheme} | " + " | ".join(cells) + " |")
+        lines.append("")
+    (out / "index.md").write_text("\n".join(lines))
 
 
 def prefixed(path, language):
@@ -162,6 +186,8 @@ def main():
             base = f"http://{HOST}:{port}"
             wait_for(base + "/healthz/")
             shoot(base, pages, options.out)
+            if not options.only:
+                write_index(pages, options.out)
         finally:
             server.terminate()
             server.wait(timeout=10)
