@@ -35,8 +35,8 @@ def describe(violations):
 
 @pytest.mark.parametrize(
     "scheme, viewport",
-    [("light", DESKTOP), ("dark", DESKTOP), ("light", PHONE)],
-    ids=["light-desktop", "dark-desktop", "light-phone"],
+    [("light", DESKTOP), ("dark", DESKTOP), ("light", PHONE), ("dark", PHONE)],
+    ids=["light-desktop", "dark-desktop", "light-phone", "dark-phone"],
 )
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
 def test_every_public_page_type_has_no_wcag_violation(
