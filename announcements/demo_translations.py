@@ -1,10 +1,13 @@
-"""Demo translations: the OICT announcement in four more languages (not Russian).
+"""Demo translations: the OICT announcement in four more languages (not Russian), the
+UNDP's name and description, and a few tag names.
 
 Russian is left out on purpose: /ru/news/oict-joins-the-alliance/ shows the
 English original with a notice, as a page without a translation does.
 """
 
-from announcements.models import Announcement, AnnouncementTranslation
+from taggit.models import Tag
+
+from announcements.models import Announcement, AnnouncementTranslation, TagTranslation
 from members.models import Member, MemberTranslation
 
 OICT_SLUG = "oict-joins-the-alliance"
@@ -62,6 +65,32 @@ OICT_TRANSLATIONS = {
     ),
 }
 
+# language: the picture's caption
+OICT_CAPTIONS = {
+    "fr": "La bannière de l’alliance.",
+    "ar": "شعار التحالف.",
+    "es": "El cartel de la alianza.",
+    "zh-hans": "联盟横幅。",
+}
+
+# language: (name, acronym)
+UNDP_NAMES = {
+    "fr": ("Programme des Nations Unies pour le développement", "PNUD"),
+    "ar": ("برنامج الأمم المتحدة الإنمائي", ""),
+    "es": ("Programa de las Naciones Unidas para el Desarrollo", "PNUD"),
+}
+
+# tag slug: {language: name}
+TAG_NAMES = {
+    "united-nations": {"fr": "Nations Unies", "ar": "الأمم المتحدة", "es": "Naciones Unidas"},
+    "membership": {"fr": "Adhésion", "ar": "العضوية", "es": "Membresía"},
+    "digital-public-goods": {
+        "fr": "Biens publics numériques",
+        "ar": "المنافع العامة الرقمية",
+        "es": "Bienes públicos digitales",
+    },
+}
+
 UNDP_DESCRIPTIONS = {
     "fr": "L’agence des Nations Unies pour le développement, et l’un des membres du conseil de l’alliance.",
     "ar": "وكالة الأمم المتحدة للتنمية، وأحد أعضاء مجلس التحالف.",
@@ -84,14 +113,24 @@ def load_demo_translations():
                     "summary": summary,
                     "body": body,
                     "picture_alt": alt,
+                    "picture_caption": OICT_CAPTIONS.get(language, ""),
                 },
             )
             created += was_created
     member = Member.objects.filter(slug="undp").first()
     if member is not None:
         for language, description in UNDP_DESCRIPTIONS.items():
+            name, short_name = UNDP_NAMES.get(language, ("", ""))
             _obj, was_created = MemberTranslation.objects.get_or_create(
-                member=member, language=language, defaults={"description": description}
+                member=member,
+                language=language,
+                defaults={"description": description, "name": name, "short_name": short_name},
+            )
+            created += was_created
+    for tag in Tag.objects.filter(slug__in=TAG_NAMES):
+        for language, name in TAG_NAMES[tag.slug].items():
+            _obj, was_created = TagTranslation.objects.get_or_create(
+                tag=tag, language=language, defaults={"name": name}
             )
             created += was_created
     return created

@@ -6,21 +6,31 @@ the active language (dpga.languages.translations), with what the templates use
 already fetched: a page's reads can be counted here.
 """
 
+import datetime
 from collections import defaultdict
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
-from members.models import Member
+from dpga.caching import content_version
+from dpga.languages.translations import current_language
+from members.models import Member, MemberTranslation
 
-from .models import Announcement, AnnouncementTranslation
+from .models import Announcement, AnnouncementTranslation, translated_tag_name
 
-HOME_FEATURED = 3
-HOME_LATEST = 10
+HOME_LATEST = 6  # fills whole rows of one, two or three columns
 RELATED = 3
+# What a related card or a previous/next link shows (not the body).
+AROUND_FIELDS = (
+    "title", "slug", "summary", "publish_at", "language", "picture", "picture_alt",
+    "picture_decorative", "picture_renditions", "picture_width", "picture_height",
+)  # fmt: skip
 
 
 class ListedTag(NamedTuple):
@@ -31,19 +41,34 @@ class ListedTag(NamedTuple):
     slug: str
 
 
-def with_tags(announcements):
+def with_tags(announcements, translated=True):
     """Give each announcement its tags as ``tag_list``, in the order they were added
-    (one small query for all; taggit's prefetch costs several times more)."""
+    (one small query for all; taggit's prefetch costs several times more); a tag's
+    name in the active language where it is translated (`translated`), else its own."""
     content_type = ContentType.objects.get_for_model(Announcement)
     items = TaggedItem.objects.filter(
         content_type=content_type, object_id__in=[a.pk for a in announcements]
     ).order_by("pk")
+    name = "tag__name"
+    if translated:
+        items = items.annotate(
+            shown_name=Coalesce(translated_tag_name(current_language(), "tag_id"), "tag__name")
+        )
+        name = "shown_name"
     tags = defaultdict(list)
-    for item, *tag in items.values_list("object_id", "tag_id", "tag__name", "tag__slug"):
+    for item, *tag in items.values_list("object_id", "tag_id", name, "tag__slug"):
         tags[item].append(ListedTag(*tag))
     for announcement in announcements:
         announcement.tag_list = tags[announcement.pk]
     return announcements
+
+
+def tag_at(slug):
+    """The tag at this address, its name in the active language where translated, or 404."""
+    shown_name = Coalesce(translated_tag_name(current_language()), "name")
+    tag = get_object_or_404(Tag.objects.annotate(shown_name=shown_name), slug=slug)
+    tag.name = tag.shown_name  # shown, never saved
+    return tag
 
 
 def in_order(rows, ids):
@@ -60,13 +85,27 @@ def cards(ids):
     return with_tags(in_order(rows, ids))
 
 
-def front_page(featured=HOME_FEATURED, latest=HOME_LATEST):
-    """The home page's news: (up to `featured` featured ones, the `latest` newest others)."""
+def front_page(latest=HOME_LATEST):
+    """The home page's news: (the newest featured one, or None; the `latest` newest others)."""
     news = Announcement.objects.published().newest_first()
-    top = list(news.filter(featured=True).values_list("pk", flat=True)[:featured])
+    top = list(news.filter(featured=True).values_list("pk", flat=True)[:1])
     rest = list(news.exclude(pk__in=top).values_list("pk", flat=True)[:latest])
     shown = cards([*top, *rest])
-    return shown[: len(top)], shown[len(top) :]
+    return (shown[0] if top and shown else None), shown[len(top) :]
+
+
+def filtered(announcements, tag=None, member=None, year=None):
+    """These announcements with a tag, about a member (both by slug), in a year (the
+    site's time zone); each filter is optional."""
+    if tag:
+        announcements = announcements.tagged_slug(tag)
+    if member:
+        announcements = announcements.about_slug(member)
+    if year:
+        zone = timezone.get_current_timezone()
+        since = datetime.datetime(year, 1, 1, tzinfo=zone)
+        announcements = announcements.in_period(since, since.replace(year=year + 1))
+    return announcements
 
 
 def announcement_at(slug, language, *, drafts=False):
@@ -98,8 +137,8 @@ def surroundings(announcement, limit=RELATED):
     rows = (
         Announcement.objects.published()
         .around(announcement, limit)
-        .only("title", "slug", "publish_at", "language")
-        .shown(fields=("title", "slug"))
+        .only(*AROUND_FIELDS)
+        .shown(fields=("title", "slug", "summary", "picture_alt"))
     )
     here = (announcement.publish_at, announcement.pk)
     earlier = sorted(
@@ -114,14 +153,96 @@ def surroundings(announcement, limit=RELATED):
         "previous_announcement": earlier[0] if earlier else None,
         "next_announcement": later[0] if later else None,
         "related": related[:limit],
-        "members": list(members),
+        "members": members.shown(),
     }
+
+
+class Period(NamedTuple):
+    """A year of the archive with its address, and its months with news: [(first day,
+    address)], newest first."""
+
+    year: int
+    url: str
+    months: list
+
+
+class Topic(NamedTuple):
+    """A tag as the news list offers it: with its address and how many it tags."""
+
+    name: str
+    slug: str
+    url: str
+    count: int
+
+
+def archive_periods():
+    """The years and months with published news, newest first (one query; the
+    addresses are made here, once per content state and language)."""
+    months = {}
+    for moment in Announcement.objects.published().datetimes("publish_at", "month", "DESC"):
+        months.setdefault(moment.year, []).append(moment.date())
+    return [
+        Period(
+            year,
+            reverse("announcements:archive_year", kwargs={"year": year}),
+            [
+                (
+                    day,
+                    reverse(
+                        "announcements:archive_month", kwargs={"year": year, "month": day.month}
+                    ),
+                )
+                for day in days
+            ],
+        )
+        for year, days in months.items()
+    ]
+
+
+def topics_and_members():
+    """(every tag of published news with how many it tags, most first; the listed
+    members' (slug, name) by name), in one query (a UNION)."""
+    content_type = ContentType.objects.get_for_model(Announcement)
+    published = Announcement.objects.published().values("pk")
+    language = current_language()
+    tags = (
+        TaggedItem.objects.filter(content_type=content_type, object_id__in=published)
+        .values_list(Coalesce(translated_tag_name(language, "tag_id"), "tag__name"), "tag__slug")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    member_names = MemberTranslation.objects.filter(member=OuterRef("pk"), language=language)
+    shown_name = Coalesce(NullIf(Subquery(member_names.values("name")[:1]), Value("")), "name")
+    members = (
+        Member.objects.listed()
+        .annotate(count=Value(0))
+        .values_list(shown_name, "slug", "count")
+        .order_by()
+    )
+    rows = sorted(tags.union(members, all=True), key=lambda row: (-row[2], row[0], row[1]))
+    listed_topics = [
+        Topic(name, slug, reverse("announcements:tag", kwargs={"slug": slug}), count)
+        for name, slug, count in rows
+        if count
+    ]
+    return listed_topics, [(slug, name) for name, slug, count in rows if not count]
+
+
+def ways_through_news():
+    """The archive's periods, the topics and the listed members (for search's
+    filters), computed once per content state and read in one cache read."""
+    found = content_version.cached_many(
+        {"news-archive": archive_periods, "news-topics": topics_and_members}
+    )
+    topics, members = found["news-topics"]
+    return {"archive": found["news-archive"], "topics": topics, "members": members}
 
 
 def feed_items(pks):
     """A feed's items, in the order of `pks`, with their authors and tags."""
     rows = Announcement.objects.filter(pk__in=pks).select_related("author").shown()
-    return with_tags(in_order(rows, pks))
+    # Feeds keep tags' own names: a feed's validators follow its items and tag renames.
+    return with_tags(in_order(rows, pks), translated=False)
 
 
 def next_scheduled_publish(now=None):

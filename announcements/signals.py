@@ -17,7 +17,7 @@ from dpga.caching import content_version
 from dpga.models import SlugRedirect
 
 from . import feed_changes, reading
-from .models import Announcement, AnnouncementTranslation, Transition
+from .models import Announcement, AnnouncementTranslation, TagTranslation, Transition
 
 TAG_SLUG_MAX_LENGTH = 90
 
@@ -85,7 +85,7 @@ def workflow_step_taken(sender, instance, created=False, raw=False, **kwargs):
 
 def connect():
     uid = "announcements"
-    for model in (Announcement, AnnouncementTranslation, Tag, TaggedItem):
+    for model in (Announcement, AnnouncementTranslation, Tag, TagTranslation, TaggedItem):
         name = f"{uid}.content-version.{model._meta.label_lower}"
         post_save.connect(content_version.content_changed, sender=model, dispatch_uid=name)
         post_delete.connect(content_version.content_changed, sender=model, dispatch_uid=name)

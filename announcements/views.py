@@ -1,7 +1,9 @@
 """The public news pages: thin views on Django's generic views; reads in reading.py."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
@@ -26,9 +28,9 @@ PAGE_SIZE = 10
 
 @require_safe
 def home(request):
-    """Featured and latest news, and the newest members."""
-    featured, latest = reading.front_page()
-    context = {"featured": featured, "latest": latest, "new_members": members_reading.newest()}
+    """The newest featured story, the latest news, and the newest members."""
+    lead, latest = reading.front_page()
+    context = {"lead": lead, "latest": latest, "new_members": members_reading.newest()}
     return render(request, "home.html", context)
 
 
@@ -69,7 +71,14 @@ class PublishedListMixin:
 
 
 class AnnouncementListView(PublishedListMixin, ListView):
+    """The news, with the ways through it: the archive's years and months, the topics."""
+
     template_name = "announcements/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # a page out of range is a 404 first
+        ways = reading.ways_through_news()
+        return {**context, "archive": ways["archive"], "topics": ways["topics"]}
 
 
 class ArchiveMixin(PublishedListMixin):
@@ -126,7 +135,7 @@ class TagView(PublishedListMixin, ListView):
     empty_list_message = _("No published news has this tag.")
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = reading.tag_at(self.kwargs["slug"])
         return super().get_queryset().tagged(self.tag)
 
     def get_context_data(self, **kwargs):
@@ -137,10 +146,18 @@ class TagView(PublishedListMixin, ListView):
 
 
 class SearchView(PublishedListMixin, ListView):
+    """Search by words, filtered by topic, member and year (each optional)."""
+
     template_name = "announcements/search.html"
 
     def get(self, request, *args, **kwargs):
-        self.form = SearchForm(request.GET or None)
+        self.ways = reading.ways_through_news()
+        self.form = SearchForm(
+            request.GET or None,
+            topics=self.ways["topics"],
+            members=self.ways["members"],
+            years=[period.year for period in self.ways["archive"]],
+        )
         response = super().get(request, *args, **kwargs)
         if self.form.is_bound and not self.form.is_valid():
             response.status_code = 400
@@ -149,15 +166,30 @@ class SearchView(PublishedListMixin, ListView):
     def get_queryset(self):
         if not self.form.is_valid():
             return Announcement.objects.none()
-        return Announcement.objects.published().search(self.form.cleaned_data["q"])
+        query, filters = self.form.cleaned_data["q"], self.form.filters()
+        if query:
+            found = Announcement.objects.published().search(query)
+        elif filters:
+            found = Announcement.objects.published().newest_first()
+        else:
+            return Announcement.objects.none()
+        return reading.filtered(found, **filters)
 
     def get_context_data(self, **kwargs):
-        query = self.form.cleaned_data.get("q", "") if self.form.is_valid() else ""
-        context = super().get_context_data(form=self.form, query=query, **kwargs)
+        valid = self.form.is_valid()
+        query = self.form.cleaned_data.get("q", "") if valid else ""
+        filters = self.form.filters()
+        context = super().get_context_data(
+            form=self.form, query=query, searched=bool(query or filters), **kwargs
+        )
         # A ranked search that reached its bound: say so (the rest are older matches).
         limit = Announcement.objects.ranked_search_limit()
         reached = limit and query and context["paginator"].count >= limit
         context["ranked_limit"] = limit if reached else None
+        asked = {"q": query, **filters} if valid else {}
+        context["page_query"] = "".join(
+            f"{urlencode({name: value})}&" for name, value in asked.items() if value
+        )
         return context
 
 

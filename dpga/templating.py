@@ -15,7 +15,7 @@ What the templates can call, besides Jinja2's own:
   ``share_tags(...)``, ``breadcrumbs(...)``, ``hreflang_links()``,
   ``language_switcher()``, ``picture(...)``
   and the structured data (JSON-LD);
-- filters ``date`` (Django's formats), ``time_element``, ``language_name``,
+- filters ``date`` (Django's formats), ``time_element``, ``date_element``, ``language_name``,
   ``urlencode`` (Django's) and ``w3c_datetime``.
 """
 
@@ -76,6 +76,7 @@ def environment(**options):
         date=date,
         urlencode=urlencode,
         time_element=time_element,
+        date_element=date_element,
         language_name=language_name,
         w3c_datetime=seo.w3c_datetime,
         number=lambda value: number_format(value, force_grouping=True),  # 1,000 · 1 000
@@ -122,6 +123,14 @@ def time_element(when):
     <time datetime="2026-11-27T14:00:00+00:00">27 November 2026, 14:00 UTC</time>"""
     shown = dateformat.format(template_localtime(when), get_format("DATETIME_FORMAT") + " T")
     return format_html('<time datetime="{}">{}</time>', seo.w3c_datetime(when), shown)
+
+
+def date_element(when):
+    """The day of a moment, in the site's time zone, in a machine-readable <time>:
+    <time datetime="2026-11-27">27 November 2026</time>"""
+    local = template_localtime(when)
+    shown = dateformat.format(local, get_format("DATE_FORMAT"))
+    return format_html('<time datetime="{}">{}</time>', local.date().isoformat(), shown)
 
 
 def _render(context, template_name, **values):

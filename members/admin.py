@@ -219,17 +219,18 @@ class MemberAdmin(
 @admin.register(MemberTranslation)
 class MemberTranslationAdmin(PendingChangesAdminMixin, TranslationAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/review/change_form.html"
-    list_display = ["member", "language", "up_to_date", "changes_pending", "updated_at"]
+    list_display = ["member", "name", "language", "up_to_date", "changes_pending", "updated_at"]
     list_filter = [*TranslationAdminMixin.list_filter, PendingChangeFilter]
     list_select_related = ["member"]
-    search_fields = ["member__name", "description"]
+    search_fields = ["member__name", "name", "short_name", "description"]
     autocomplete_fields = ["member"]
     readonly_fields = ["original"]
-    fields = ["member", "original", "language", "description"]
+    fields = ["member", "original", "language", "name", "short_name", "description"]
 
     @admin.display(description=gettext_lazy("original"))
     def original(self, obj):
-        """The original description, to translate from."""
+        """The original name, acronym and description, to translate from."""
         if obj is None or obj.pk is None:
             return "—"
-        return original_text(obj.member, obj.member.description)
+        member = obj.member
+        return original_text(member, member.name, member.short_name, member.description)

@@ -33,8 +33,8 @@ class MemberQuerySet(TranslatableQuerySet):
 
 
 class Member(PictureOwner, Translatable):
-    TRANSLATED_FIELDS = ("description_html",)
-    DIGEST_FIELDS = ("description",)
+    TRANSLATED_FIELDS = ("name", "short_name", "description_html")
+    DIGEST_FIELDS = ("name", "short_name", "description")
 
     class Category(models.TextChoices):
         UN_ENTITY = "un", _("UN entity")
@@ -114,6 +114,22 @@ class Member(PictureOwner, Translatable):
         member with a join date) waits for a publisher's approval (dpga/review)."""
         return self.joined_on is not None
 
+    def show_in(self, language, translation=None, fields=None):
+        """As Translatable's, but a name or acronym a translation leaves blank stays
+        the original's (``name_language`` says which language the name is in)."""
+        original = {field: getattr(self, field) for field in ("name", "short_name")}
+        super().show_in(language, translation, fields)
+        for field, value in original.items():
+            if not getattr(self, field):
+                setattr(self, field, value)
+        if translation is not None and translation.name:
+            self._name_language = translation.language
+
+    @property
+    def name_language(self):
+        """The language of the name as shown (a translation's, or the original's)."""
+        return self.__dict__.get("_name_language", self.language)
+
     # The logo (the rest is PictureOwner's) -----------------------------------------
 
     PICTURE_UPLOAD_TO = "members/logos/"
@@ -189,12 +205,27 @@ def member_in_use_message(member):
 
 
 class MemberTranslation(Translation):
-    """A member's description in one more language."""
+    """A member's name, acronym and description in one more language (a blank name or
+    acronym: the original's is shown)."""
 
     SOURCE_FIELD = "member"
 
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="translations"
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text=_("Leave blank to show the original name."),
+    )
+    short_name = models.CharField(
+        _("short name or acronym"),
+        max_length=40,
+        blank=True,
+        validators=[single_line],
+        help_text=_("Leave blank to show the original."),
     )
     description = models.TextField(
         _("description"), validators=[multi_line], help_text=_("Markdown.")

@@ -1,5 +1,7 @@
 """Every read a public page makes of members, in one place: all start from
-``Member.objects.listed()`` (joined and not left), the one definition of public."""
+``Member.objects.listed()`` (joined and not left), the one definition of public, and
+show the members in the active language (a translation's name, acronym and
+description, fetched in the same query)."""
 
 from django.shortcuts import get_object_or_404
 
@@ -17,7 +19,7 @@ def directory():
     """Every listed member by name, grouped by category in the categories' own
     order: [(value, label, members)]."""
     by_category = {}
-    for member in Member.objects.listed().order_by("name", "pk"):
+    for member in Member.objects.listed().order_by("name", "pk").shown():
         by_category.setdefault(member.category, []).append(member)
     return [
         (value, label, by_category[value])
@@ -27,5 +29,5 @@ def directory():
 
 
 def newest(count=HOME_NEW_MEMBERS):
-    """The `count` listed members who joined last."""
-    return list(Member.objects.listed().order_by("-joined_on", "name")[:count])
+    """The `count` listed members who joined last, shown in the active language."""
+    return Member.objects.listed().order_by("-joined_on", "name")[:count].shown()

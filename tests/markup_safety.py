@@ -20,8 +20,8 @@ ALLOWED_ELEMENTS = {
     "option", "p", "picture", "pre", "s", "section", "select", "small", "source", "span",
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "textarea", "tfoot", "th",
     "thead", "time", "tr", "ul", "template", "search",
-    # The admin's icons.
-    "svg", "path", "symbol", "use",
+    # The admin's icons; the site's logo mark and search icon.
+    "svg", "path", "symbol", "use", "circle", "rect",
 }  # fmt: skip
 URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "data", "poster", "background", "srcset",
@@ -40,8 +40,9 @@ ALLOWED_ATTRIBUTES = {
     "rowspan", "scope", "selected", "size", "sizes", "span", "src", "srcset", "start", "step",
     "tabindex", "target", "title", "translate", "type", "value", "width", "xmlns", "defer",
     "async", "spellcheck", "list", "dirname", "headers", "abbr",
-    # On the admin's SVG icons.
-    "d", "fill", "viewbox", "stroke", "xlink:href", "focusable",
+    # On the admin's SVG icons, the site's logo mark and search icon.
+    "d", "fill", "viewbox", "stroke", "xlink:href", "focusable", "cx", "cy", "r", "rx",
+    "stroke-width", "stroke-linecap",
 }  # fmt: skip
 
 

@@ -137,10 +137,10 @@ def test_untranslated_text_keeps_its_own_direction(client):
 def test_a_list_marks_untranslated_cards_with_their_language(client):
     make_announcement()
     html = client.get("/es/news/").text
-    assert (
-        f'class="card__title" lang="en" dir="ltr"><a href="{url("es", SLUGS["en"])}">{TITLES["en"]}'
-        in html
-    )
+    card = re.search(r'<article class="card[^"]*" lang="en" dir="ltr">.*?</article>', html, re.S)
+    assert f'<a href="{url("es", SLUGS["en"])}">{TITLES["en"]}</a>' in card.group()
+    # Said in the page's language, in the page's language.
+    assert '<span class="in-language" lang="es" dir="ltr">En inglés</span>' in card.group()
 
 
 def test_a_member_description_is_translated_or_falls_back(client):

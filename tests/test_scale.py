@@ -93,8 +93,11 @@ def test_after_a_change_a_page_costs_at_most_a_few_more_queries(client, settings
     add_news(30, member)
     for name, (first, render) in count_queries(client).items():
         # The content state (1 query) and a list's page index (1 query): once per
-        # content change for the whole site, not per request.
-        assert first <= render + 2, (name, first, render)
+        # content change for the whole site, not per request; the news list and
+        # search also work out their ways through the news then (the archive; the
+        # topics and members: one query each).
+        kept = 4 if name.startswith(("news", "search")) else 2
+        assert first <= render + kept, (name, first, render)
         assert first <= MAX_QUERIES, (name, first)
 
 
@@ -122,8 +125,10 @@ def test_a_rendered_page_reads_the_content_state_once_and_its_page_index_in_one_
         states = [key for key in cache_reads if touches(key, content_version.STATE_KEY)]
         assert len(versions) == len(states) == 1, (name, cache_reads)
         expected = 3 if name.startswith(lists) or name.endswith("archive") else 2
+        if name.startswith(("news", "search")):
+            expected += 1  # the ways through the news (archive, topics), in one read
         if url.endswith("page=last"):
-            expected = 4  # the count gives the last page's number, then its chunk
+            expected += 1  # the count gives the last page's number, then its chunk
         assert len(cache_reads) == expected, (name, cache_reads)
 
 

@@ -30,8 +30,12 @@ def test_a_changed_time_zone_is_followed(settings):
 
 
 @pytest.mark.django_db
-def test_news_cards_show_their_time_in_the_page_language(client, settings):
+def test_news_cards_show_their_date_and_the_article_its_time_in_the_page_language(client, settings):
     settings.PAGE_CACHE_ENABLED = False
-    make_announcement(title="Dated story", publish_at=MOMENT)
-    assert "5 January 2026, 08:30 UTC" in client.get("/news/").text
+    settings.TIME_ZONE = "Europe/Brussels"
+    story = make_announcement(title="Dated story", publish_at=MOMENT)
+    cards = client.get("/news/").text
+    assert '<time datetime="2026-01-05">5 January 2026</time>' in cards
+    assert "09:30" not in cards  # a card shows the day only
     assert "5 janvier 2026" in client.get("/fr/news/").text
+    assert "5 January 2026, 09:30 CET" in client.get(f"/news/{story.slug}/").text

@@ -45,8 +45,9 @@ class AnnouncementAdminForm(KeptUploadsFormMixin, forms.ModelForm):
     class Meta:
         model = Announcement
         fields = [
-            "language", "title", "slug", "summary", "body", "picture", "picture_alt", "tags",
-            "members", "status", "publish_at", "featured", "picture_caption", "picture_credit",
+            "language", "title", "slug", "summary", "body", "picture", "picture_alt",
+            "picture_caption", "picture_credit", "tags",
+            "members", "status", "publish_at", "featured",
         ]  # fmt: skip
         help_texts = {
             "picture": gettext_lazy(
@@ -157,7 +158,7 @@ class AnnouncementAdmin(
                     "picture_caption",
                     "picture_credit",
                     "picture_preview",
-                ]
+                ]  # fmt: skip
             },
         ),
         (gettext_lazy("Translations"), {"fields": ["translations_overview"]}),

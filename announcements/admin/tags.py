@@ -19,7 +19,9 @@ from taggit.models import Tag
 
 from dpga.admin import ReadOnlyAdminMixin
 from dpga.control_characters import single_line
+from dpga.languages.admin import TranslationAdminMixin
 
+from ..models import TagTranslation
 from ..tagging import merge_tags, tag_hint
 from .times import zoned
 
@@ -76,6 +78,30 @@ class TagForm(forms.ModelForm):
         self.fields["name"].validators.append(single_line)
 
 
+class TagTranslationInline(admin.TabularInline):
+    """A tag's name in other languages, on the tag's page (out of date once the tag is
+    renamed, until saved again)."""
+
+    model = TagTranslation
+    fields = ["language", "name", "up_to_date"]
+    readonly_fields = ["up_to_date"]
+    extra = 0
+
+    @admin.display(boolean=True, description=gettext_lazy("up to date"))
+    def up_to_date(self, obj):
+        return None if obj.pk is None else not obj.is_out_of_date
+
+
+class TagTranslationAdmin(TranslationAdminMixin, admin.ModelAdmin):
+    """Every tag translation, filterable by language and by "out of date"."""
+
+    list_display = ["name", "language", "tag", "up_to_date", "updated_at"]
+    list_select_related = ["tag"]
+    search_fields = ["name", "tag__name"]
+    autocomplete_fields = ["tag"]
+    fields = ["tag", "language", "name"]
+
+
 class TagAdmin(TaggitTagAdmin):
     """Taggit's tag admin, with a merge that leaves 301s behind and a record, and tag
     names refused control characters."""
@@ -97,6 +123,8 @@ class TagAdmin(TaggitTagAdmin):
         return ngettext("%(count)d announcement", "%(count)d announcements", obj.usage_count) % {
             "count": obj.usage_count
         }
+
+    inlines = [TagTranslationInline]
 
     def get_urls(self):
         # Taggit's own merge view (a new name, no redirects) is replaced by the action.

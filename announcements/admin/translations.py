@@ -38,6 +38,7 @@ class AnnouncementTranslationAdmin(
         "summary",
         "body",
         "picture_alt",
+        "picture_caption",
     ]
 
     @admin.display(description=gettext_lazy("original"))
@@ -46,4 +47,6 @@ class AnnouncementTranslationAdmin(
         if obj is None or obj.pk is None:
             return "—"
         source = obj.announcement
-        return original_text(source, source.title, source.summary, source.body)
+        return original_text(
+            source, source.title, source.summary, source.body, source.picture_caption
+        )

@@ -6,7 +6,7 @@ from .notifications import NotificationPreference
 from .previews import PreviewLink
 from .queryset import AnnouncementQuerySet
 from .subscriptions import Delivery, Issue, Subscriber, normalise_email
-from .tagging import TagMerge
+from .tagging import TagMerge, TagTranslation, translated_tag_name
 from .translations import AnnouncementTranslation
 from .workflow import Transition, membership_draft
 
@@ -23,8 +23,10 @@ __all__ = [
     "Subscriber",
     "TagMerge",
     "TagSnapshot",
+    "TagTranslation",
     "Transition",
     "membership_draft",
     "normalise_email",
+    "translated_tag_name",
     "validate_not_reserved",
 ]

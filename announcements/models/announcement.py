@@ -22,7 +22,12 @@ from django.utils.translation import override
 from taggit.managers import TaggableManager
 
 from dpga.control_characters import multi_line, single_line
-from dpga.languages.translations import Translatable, current_language, language_codes
+from dpga.languages.translations import (
+    Translatable,
+    current_language,
+    language_codes,
+    text_digest,
+)
 from dpga.pictures import renditions
 from dpga.pictures.models import PictureOwner
 from dpga.rendering import render_markdown
@@ -59,7 +64,7 @@ class AnnouncementManager(models.Manager.from_queryset(AnnouncementQuerySet)):
 
 
 class Announcement(PictureOwner, Translatable):
-    TRANSLATED_FIELDS = ("title", "slug", "summary", "body_html", "picture_alt")
+    TRANSLATED_FIELDS = ("title", "slug", "summary", "body_html", "picture_alt", "picture_caption")
     DIGEST_FIELDS = ("title", "summary", "body", "picture_alt")
 
     class Status(models.TextChoices):
@@ -150,12 +155,13 @@ class Announcement(PictureOwner, Translatable):
     # What a revision shows, and what restoring one brings back. The publishing
     # state is left out of a restore: it changes only through the workflow.
     REVISION_FIELDS = [
-        "title", "slug", "summary", "body", "picture", "picture_alt", "tags", "members",
-        "featured", "status", "publish_at", "picture_decorative", "picture_caption",
-        "picture_credit",
+        "title", "slug", "summary", "body", "picture", "picture_alt", "picture_caption",
+        "picture_credit", "tags", "members",
+        "featured", "status", "publish_at", "picture_decorative",
     ]  # fmt: skip
     RESTORE_FIELDS = [
-        "title", "slug", "summary", "body", "picture", "picture_alt", "tags", "members",
+        "title", "slug", "summary", "body", "picture", "picture_alt", "picture_caption",
+        "picture_credit", "tags", "members",
         "featured", "picture_width", "picture_height", "picture_bytes", "picture_type",
         "picture_decorative", "picture_caption", "picture_credit",
     ]  # fmt: skip
@@ -175,6 +181,11 @@ class Announcement(PictureOwner, Translatable):
 
     def __str__(self):
         return self.title
+
+    def compute_content_digest(self):
+        # The caption counts once there is one (older digests stay as they were).
+        digest = super().compute_content_digest()
+        return text_digest(digest, self.picture_caption) if self.picture_caption else digest
 
     def get_absolute_url(self):
         """The address in the active language (with that language's slug)."""

@@ -131,6 +131,21 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         )
         return self.filter(Exists(items))
 
+    def tagged_slug(self, slug):
+        """Those with the tag at this slug (as tagged())."""
+        content_type = ContentType.objects.get_for_model(self.model)
+        items = TaggedItem.objects.filter(
+            content_type=content_type, object_id=OuterRef("pk"), tag__slug=slug
+        )
+        return self.filter(Exists(items))
+
+    def about_slug(self, slug):
+        """Those about the member at this slug (as about())."""
+        links = self.model.members.through.objects.filter(
+            announcement_id=OuterRef("pk"), member__slug=slug
+        )
+        return self.filter(Exists(links))
+
     def about(self, member):
         """Those about this member (EXISTS, for the same reason as tagged())."""
         links = self.model.members.through.objects.filter(

@@ -49,6 +49,10 @@ class AnnouncementTranslation(Translation):
         validators=[single_line],
     )
 
+    picture_caption = models.CharField(
+        _("picture caption"), max_length=300, blank=True, validators=[single_line]
+    )
+
     class Meta:
         verbose_name = _("announcement translation")
         verbose_name_plural = _("announcement translations")

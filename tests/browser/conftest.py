@@ -152,17 +152,22 @@ def demo_site(transactional_db, site_urls):
 
 
 def public_page_types():
-    """(name, path) of every public page type, over the demo content."""
+    """(name, path) of every public page type, over the demo content (English addresses,
+    whatever language an earlier request left active)."""
+    from django.utils import translation
+
     from announcements.models import Announcement
 
     with_picture = Announcement.objects.published().exclude(picture="").first()
     without_picture = Announcement.objects.published().filter(picture="").first()
     month = timezone.localtime(with_picture.publish_at)
+    with translation.override("en"):
+        addresses = [with_picture.get_absolute_url(), without_picture.get_absolute_url()]
     return [
         ("home", "/"),
         ("news-list", "/news/"),
-        ("announcement-with-picture", with_picture.get_absolute_url()),
-        ("announcement-without-picture", without_picture.get_absolute_url()),
+        ("announcement-with-picture", addresses[0]),
+        ("announcement-without-picture", addresses[1]),
         ("tag", "/news/tags/united-nations/"),
         ("archive-year", f"/news/{month.year}/"),
         ("archive-month", f"/news/{month.year}/{month.month:02d}/"),

@@ -1,4 +1,5 @@
-"""axe-core in a real browser: no WCAG 2.2 A/AA violation on any public page type,
+"""axe-core in a real browser: no WCAG 2.2 A/AA violation, nor any of axe's
+best-practice rules (unique landmarks, one main heading ...), on any public page type,
 in the light and the dark colour scheme, on a desktop and a phone, in every language
 the site has."""
 
@@ -9,7 +10,9 @@ from .conftest import DESKTOP, PHONE, public_page_types
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+WCAG_TAGS = [
+    "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice",
+]  # fmt: skip
 
 RUN_AXE = """async (tags) => {
   const results = await axe.run(document, {runOnly: {type: "tag", values: tags}});
@@ -32,8 +35,8 @@ def describe(violations):
 
 @pytest.mark.parametrize(
     "scheme, viewport",
-    [("light", DESKTOP), ("dark", DESKTOP), ("light", PHONE)],
-    ids=["light-desktop", "dark-desktop", "light-phone"],
+    [("light", DESKTOP), ("dark", DESKTOP), ("light", PHONE), ("dark", PHONE)],
+    ids=["light-desktop", "dark-desktop", "light-phone", "dark-phone"],
 )
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
 def test_every_public_page_type_has_no_wcag_violation(

@@ -1,5 +1,5 @@
-"""The Nu HTML Checker (npm vnu-jar, run with Java) finds no error on any page type,
-nor in the stylesheet."""
+"""The Nu HTML Checker (npm vnu-jar, run with Java) finds no error on any page type, in
+English and in Arabic (right to left), nor in the stylesheet."""
 
 import io
 import json
@@ -48,12 +48,16 @@ def test_every_page_type_and_the_stylesheet_are_valid(checker, client, tmp_path)
     ensure_roles()
     call_command("load_demo", stdout=io.StringIO())
     files = []
-    for name, path in public_page_types():
-        response = client.get(path)
-        assert response.status_code == (404 if name == "not-found" else 200), path
-        page = tmp_path / f"{name}.html"
-        page.write_bytes(response.content)
-        files.append(page)
+    for language in ("en", "ar"):
+        for name, path in public_page_types():
+            # An English path's Arabic page: the prefix, and the same slug (a translated
+            # slug redirects from it).
+            response = client.get(path if language == "en" else f"/ar{path}", follow=True)
+            assert response.status_code == (404 if name == "not-found" else 200), path
+            assert f'<html lang="{language}"' in response.text, path
+            page = tmp_path / f"{name}-{language}.html"
+            page.write_bytes(response.content)
+            files.append(page)
     files.append(STYLESHEET)
     errors = run_checker(checker, files)
     assert not errors, describe(errors)

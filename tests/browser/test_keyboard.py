@@ -13,10 +13,12 @@ expect = pytest.importorskip(
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Everything a keyboard user should be able to reach, in document order.
+# Everything a keyboard user should be able to reach, in document order (what a closed
+# <details> holds once it is opened).
 FOCUSABLE = """() => Array.from(document.querySelectorAll(
-  'a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea, [tabindex]'
-)).filter((el) => el.tabIndex >= 0 && el.getClientRects().length > 0)
+  'a[href], summary, button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea, [tabindex]'
+)).filter((el) => el.tabIndex >= 0 && el.getClientRects().length > 0
+                 && !(el.closest('details:not([open])') && !el.closest('summary')))
   .map((el) => el.outerHTML.slice(0, 120))"""
 
 POSITIVE_TABINDEX = '() => document.querySelectorAll(\'[tabindex]:not([tabindex="0"]):not([tabindex="-1"])\').length'

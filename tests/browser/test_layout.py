@@ -63,7 +63,7 @@ def test_the_site_follows_a_dark_colour_scheme(demo_site, live_server, new_conte
     dark = new_context(color_scheme="dark").new_page()
     dark.goto(live_server.url + "/")
     assert light.evaluate(background) == "rgb(255, 255, 255)"
-    assert dark.evaluate(background) == "rgb(18, 22, 27)"
+    assert dark.evaluate(background) == "rgb(16, 21, 27)"
     screenshot(dark, "home-desktop-dark")
     dark.set_viewport_size(PHONE)
     screenshot(dark, "home-phone-dark")

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_home_to_news_to_announcement_to_tag_to_member_to_its_feed(demo_site, live_server, page):
     page.goto(live_server.url + "/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Digital Public Goods Alliance")
+    expect(page.get_by_role("heading", level=1)).to_have_text("News from the alliance")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="News").click()
     expect(page).to_have_url(live_server.url + "/news/")
@@ -35,15 +35,13 @@ def test_home_to_news_to_announcement_to_tag_to_member_to_its_feed(demo_site, li
     breadcrumb = page.get_by_role("navigation", name="Breadcrumb")
     expect(breadcrumb.get_by_role("link")).to_have_text(["Home", "News"])
 
-    page.locator(".announcement__footer").get_by_role(
-        "link", name="United Nations", exact=True
-    ).click()
+    page.locator(".article-aside").get_by_role("link", name="United Nations", exact=True).click()
     expect(page).to_have_url(live_server.url + "/news/tags/united-nations/")
     expect(page.get_by_role("heading", level=1)).to_have_text("News tagged “United Nations”")
     expect(page.get_by_role("link", name=title)).to_be_visible()
 
     page.get_by_role("link", name="UNDP and UNICEF hold seats on the alliance's board").click()
-    page.locator(".announcement__footer").get_by_role(
+    page.locator(".article-aside").get_by_role(
         "link", name="United Nations Children's Fund"
     ).click()
     expect(page).to_have_url(live_server.url + "/members/unicef/")

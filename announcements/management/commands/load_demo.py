@@ -220,6 +220,8 @@ class Command(BaseCommand):
             )
             if picture:
                 announcement.picture_alt = "The alliance's name on a blue and green background."
+                announcement.picture_caption = "The alliance's banner."
+                announcement.picture_credit = "Alliance site team"
                 announcement.picture.save(
                     f"{slug}.jpg", ContentFile(banner_jpeg("Digital Public Goods")), save=False
                 )
