@@ -44,6 +44,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, Valida
 from django.core.management import CommandError, call_command
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
+from django.db.models import FileField
 from PIL import Image
 
 from .archives import BackupError, checked_members, open_archive, read, read_json
@@ -273,6 +274,19 @@ def _referenced_media():
             # A description that is not one names nothing to restore.
             with contextlib.suppress(AttributeError, KeyError, TypeError):
                 names.update(rendition_names(renditions))
+    return names | _pending_pictures()
+
+
+def _pending_pictures():
+    """The pictures uploaded for pending changes (dpga.review: a working copy keeps
+    the file's storage name among its proposed values)."""
+    names = set()
+    for copy in apps.get_model("dpga", "WorkingCopy").objects.select_related("content_type"):
+        model = copy.content_type.model_class()
+        for field in model._meta.get_fields() if model is not None else ():
+            value = copy.data.get(field.name) if isinstance(field, FileField) else None
+            if isinstance(value, str) and value:
+                names.add(value)
     return names
 
 

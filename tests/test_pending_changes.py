@@ -281,3 +281,22 @@ def test_the_pending_change_is_previewed_by_its_author_and_publishers_only(live)
     assert logged_in(editor("other")).get(url).status_code == 404
     assert Client().get(url).status_code == 404
     assert "Previewed" not in public("/news/old-title/")
+
+
+def test_a_picture_waiting_for_approval_comes_back_with_a_restored_backup(live, tmp_path):
+    from dpga.backups import create_backup, restore_backup
+
+    client = logged_in(editor())
+    data = change_form_data(live, picture_alt="A red square")
+    data["picture"] = image_upload()
+    client.post(admin_change_url(live), data)
+    pending = WorkingCopy.objects.of(live).get()
+    storage = Announcement._meta.get_field("picture").storage
+    create_backup(tmp_path / "site.tar.gz")
+    storage.delete(pending.data["picture"])  # as in an empty install's media folder
+
+    result = restore_backup(tmp_path / "site.tar.gz", save_current_to=tmp_path / "before.tar.gz")
+    assert storage.exists(pending.data["picture"]), result["skipped"]
+    logged_in(publisher()).post(approve_url(WorkingCopy.objects.of(live).get()))
+    live.refresh_from_db()
+    assert live.picture.name == pending.data["picture"]
