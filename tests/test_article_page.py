@@ -45,8 +45,8 @@ def test_the_caption_and_credit_are_shown_only_with_a_picture(client, story):
     content_version.bump()  # update() sends no signal
     html = client.get("/news/story/").text
     assert (
-        '<figcaption>Nurses at a clinic <span class="credit">Picture: WHO/A. Photographer'
-        "</span></figcaption>"
+        '<figcaption><span class="caption">Nurses at a clinic</span> '
+        '<span class="credit">WHO/A. Photographer</span></figcaption>'
     ) in html
 
 
