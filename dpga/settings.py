@@ -16,23 +16,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from dpga.email_url import email_settings
+from dpga.environment import (
+    cache_settings,
+    env_bool,
+    env_list,
+    logging_settings,
+    media_storage,
+    proxy_ssl_header,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name, default):
-    value = os.environ.get(name, "")
-    items = [item.strip() for item in value.split(",") if item.strip()]
-    return items or default
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -166,41 +161,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Fails open: without Redis, pages are rendered from the database.
-            "BACKEND": "dpga.caching.fail_open.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "dpga"),
-            # A Redis that stops answering holds a request this long at most (seconds).
-            "OPTIONS": {
-                "socket_timeout": float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.25")),
-                "socket_connect_timeout": float(
-                    os.environ.get("DJANGO_REDIS_CONNECT_TIMEOUT", "0.25")
-                ),
-            },
-        }
-    }
-elif DEBUG or TESTING:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "dpga",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
-    }
-else:
-    # Without Redis, gunicorn's worker processes share a cache on disk: a
-    # per-process memory cache would let one worker serve a page another
-    # worker's admin change has made out of date.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
-    }
+CACHES = cache_settings(os.environ, local=DEBUG or TESTING, base_dir=BASE_DIR)
 
 # After Redis failed, a process serves from the database without asking it again
 # for this long (seconds): one timeout per interval, not one per request.
@@ -298,45 +259,6 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "backups"))
 
 
-def media_storage(environ):
-    """Where uploads and their renditions live: local files, or S3-compatible storage.
-
-    DJANGO_STORAGE=s3 selects django-storages' S3 backend, configured from AWS_*
-    variables (credentials are read by boto3 from AWS_ACCESS_KEY_ID /
-    AWS_SECRET_ACCESS_KEY, an instance role or a profile, and never appear here).
-    """
-    kind = environ.get("DJANGO_STORAGE", "local").strip().lower() or "local"
-    if kind == "local":
-        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-    if kind != "s3":
-        raise ImproperlyConfigured("DJANGO_STORAGE must be 'local' or 's3'.")
-    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
-    if not bucket:
-        raise ImproperlyConfigured("DJANGO_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
-    options = {
-        "bucket_name": bucket,
-        # Two uploads called photo.jpg must never overwrite each other.
-        "file_overwrite": False,
-        # Public, cacheable addresses (pages and feeds are cached; signed ones expire).
-        "querystring_auth": environ.get("AWS_QUERYSTRING_AUTH", "").strip().lower()
-        in {"1", "true", "yes", "on"},
-        "location": environ.get("AWS_LOCATION", ""),
-        "object_parameters": {
-            "CacheControl": environ.get("AWS_CACHE_CONTROL", "public, max-age=31536000")
-        },
-    }
-    optional = {
-        "endpoint_url": "AWS_S3_ENDPOINT_URL",  # MinIO, Ceph, R2, Scaleway ...
-        "region_name": "AWS_S3_REGION_NAME",
-        "custom_domain": "AWS_S3_CUSTOM_DOMAIN",  # a CDN in front of the bucket
-        "default_acl": "AWS_DEFAULT_ACL",
-        "addressing_style": "AWS_S3_ADDRESSING_STYLE",
-        "signature_version": "AWS_S3_SIGNATURE_VERSION",
-    }
-    options.update({key: environ[name] for key, name in optional.items() if environ.get(name)})
-    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
-
-
 STORAGES = {
     "default": media_storage(os.environ),
     "staticfiles": {
@@ -363,27 +285,7 @@ IMAGE_MAX_PIXELS = int(os.environ.get("DJANGO_IMAGE_MAX_PIXELS", str(40_000_000)
 SHARE_CARD_FONT = os.environ.get("DJANGO_SHARE_CARD_FONT", "")
 
 # Logging: request and security events as JSON lines (dpga.jsonlog), the rest plain.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "dpga.jsonlog.JsonFormatter"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "json": {"class": "logging.StreamHandler", "formatter": "json"},
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "dpga.requests": {
-            "handlers": ["json"],
-            "level": os.environ.get("DJANGO_REQUEST_LOG_LEVEL", "INFO"),
-            "propagate": False,
-        },
-        "dpga.security": {"handlers": ["json"], "level": "INFO", "propagate": False},
-        # Every request is already logged once, as JSON, by dpga.requests.
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-    },
-}
+LOGGING = logging_settings(os.environ)
 
 # Security ------------------------------------------------------------------
 # Production (DEBUG off) is HTTPS-only by default; `make run` (DEBUG on) and the
@@ -393,17 +295,8 @@ SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 # Behind a proxy that terminates TLS, e.g. DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https".
 # Unset by default: trusting the header without such a proxy would let anyone fake HTTPS.
-_proxy_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
-if _proxy_header:
-    _name, _sep, _value = _proxy_header.replace(",", ":", 1).partition(":")
-    if not _sep or not _name.strip() or not _value.strip():
-        raise ImproperlyConfigured(
-            'DJANGO_SECURE_PROXY_SSL_HEADER must look like "X-Forwarded-Proto: https".'
-        )
-    _meta_name = _name.strip().upper().replace("-", "_")
-    if not _meta_name.startswith("HTTP_"):
-        _meta_name = f"HTTP_{_meta_name}"
-    SECURE_PROXY_SSL_HEADER = (_meta_name, _value.strip())
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"])
 # Trusted reverse proxies in front of the site (for the client address in logs
 # and login throttling): X-Forwarded-For is believed for this many hops, no more.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from dpga.settings import media_storage
+from dpga.environment import media_storage
 
 S3_ENV = {
     "DJANGO_STORAGE": "s3",

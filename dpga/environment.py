@@ -1,0 +1,143 @@
+"""Settings values read from the environment (dpga/settings.py calls these).
+
+Pure functions of the environment they are given: no Django settings are read here,
+so each can be tested with a dict. A value that cannot work raises
+ImproperlyConfigured with what to write instead.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default):
+    value = os.environ.get(name, "")
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    return items or default
+
+
+def cache_settings(environ, *, local, base_dir):
+    """CACHES: Redis at REDIS_URL (failing open, with bounded timeouts); else a
+    local-memory cache for `make run` and the tests (`local`); else a cache on disk
+    that gunicorn's workers share."""
+    redis_url = environ.get("REDIS_URL", "")
+    if redis_url:
+        return {
+            "default": {
+                # Fails open: without Redis, pages are rendered from the database.
+                "BACKEND": "dpga.caching.fail_open.FailOpenRedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": environ.get("DJANGO_CACHE_PREFIX", "dpga"),
+                # A Redis that stops answering holds a request this long at most (seconds).
+                "OPTIONS": {
+                    "socket_timeout": float(environ.get("DJANGO_REDIS_TIMEOUT", "0.25")),
+                    "socket_connect_timeout": float(
+                        environ.get("DJANGO_REDIS_CONNECT_TIMEOUT", "0.25")
+                    ),
+                },
+            }
+        }
+    if local:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "dpga",
+                "OPTIONS": {"MAX_ENTRIES": 2000},
+            }
+        }
+    # Without Redis, gunicorn's worker processes share a cache on disk: a
+    # per-process memory cache would let one worker serve a page another
+    # worker's admin change has made out of date.
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": environ.get("DJANGO_CACHE_DIR", str(base_dir / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+
+def media_storage(environ):
+    """Where uploads and their renditions live: local files, or S3-compatible storage.
+
+    DJANGO_STORAGE=s3 selects django-storages' S3 backend, configured from AWS_*
+    variables (credentials are read by boto3 from AWS_ACCESS_KEY_ID /
+    AWS_SECRET_ACCESS_KEY, an instance role or a profile, and never appear here).
+    """
+    kind = environ.get("DJANGO_STORAGE", "local").strip().lower() or "local"
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured("DJANGO_STORAGE must be 'local' or 's3'.")
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        raise ImproperlyConfigured("DJANGO_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    options = {
+        "bucket_name": bucket,
+        # Two uploads called photo.jpg must never overwrite each other.
+        "file_overwrite": False,
+        # Public, cacheable addresses (pages and feeds are cached; signed ones expire).
+        "querystring_auth": environ.get("AWS_QUERYSTRING_AUTH", "").strip().lower()
+        in {"1", "true", "yes", "on"},
+        "location": environ.get("AWS_LOCATION", ""),
+        "object_parameters": {
+            "CacheControl": environ.get("AWS_CACHE_CONTROL", "public, max-age=31536000")
+        },
+    }
+    optional = {
+        "endpoint_url": "AWS_S3_ENDPOINT_URL",  # MinIO, Ceph, R2, Scaleway ...
+        "region_name": "AWS_S3_REGION_NAME",
+        "custom_domain": "AWS_S3_CUSTOM_DOMAIN",  # a CDN in front of the bucket
+        "default_acl": "AWS_DEFAULT_ACL",
+        "addressing_style": "AWS_S3_ADDRESSING_STYLE",
+        "signature_version": "AWS_S3_SIGNATURE_VERSION",
+    }
+    options.update({key: environ[name] for key, name in optional.items() if environ.get(name)})
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def proxy_ssl_header(value):
+    """SECURE_PROXY_SSL_HEADER from "X-Forwarded-Proto: https" (a proxy that
+    terminates TLS sets it; trusting it without such a proxy would let anyone fake
+    HTTPS, so it is unset unless asked for)."""
+    name, sep, wanted = value.strip().replace(",", ":", 1).partition(":")
+    if not sep or not name.strip() or not wanted.strip():
+        raise ImproperlyConfigured(
+            'DJANGO_SECURE_PROXY_SSL_HEADER must look like "X-Forwarded-Proto: https".'
+        )
+    meta_name = name.strip().upper().replace("-", "_")
+    if not meta_name.startswith("HTTP_"):
+        meta_name = f"HTTP_{meta_name}"
+    return (meta_name, wanted.strip())
+
+
+def logging_settings(environ):
+    """LOGGING: request and security events as JSON lines (dpga.jsonlog), the rest plain."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "dpga.jsonlog.JsonFormatter"}},
+        "handlers": {
+            "console": {"class": "logging.StreamHandler"},
+            "json": {"class": "logging.StreamHandler", "formatter": "json"},
+        },
+        "root": {"handlers": ["console"], "level": environ.get("DJANGO_LOG_LEVEL", "INFO")},
+        "loggers": {
+            "dpga.requests": {
+                "handlers": ["json"],
+                "level": environ.get("DJANGO_REQUEST_LOG_LEVEL", "INFO"),
+                "propagate": False,
+            },
+            "dpga.security": {"handlers": ["json"], "level": "INFO", "propagate": False},
+            # Every request is already logged once, as JSON, by dpga.requests.
+            "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+            "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        },
+    }
