@@ -73,9 +73,9 @@ class AnnouncementQuerySet(TranslatableQuerySet):
         """A person's drafts, last changed first, each with its latest workflow step
         (``last_step``, ``last_comment``, ``last_at``): one whose last step was
         "send back" was sent back to its author for changes."""
-        from .workflow import Transition
-
-        latest = Transition.objects.filter(announcement=OuterRef("pk")).order_by("-at", "-pk")
+        # The workflow's steps, through the reverse relation (workflow.py imports this module's model).
+        steps = self.model._meta.get_field("transitions").related_model.objects
+        latest = steps.filter(announcement=OuterRef("pk")).order_by("-at", "-pk")
         return (
             self.filter(author=user, status=self.model.Status.DRAFT)
             .annotate(
