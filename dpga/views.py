@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .caching.content_version import CacheUnavailable
+from .review.conflicts import OPENED_FIELD
 
 
 @require_safe
@@ -33,6 +34,9 @@ database_log = logging.getLogger("dpga.database")
 
 # A submitted form's fields that are never written back into a page.
 SECRET_FIELD_WORDS = ("password", "secret")
+# Fields the site writes into its forms as hidden inputs (tokens no one types).
+HIDDEN_FIELDS = ("csrfmiddlewaretoken", OPENED_FIELD)
+HIDDEN_FIELD_SUFFIX = "_kept"  # a picture kept across a form error (dpga.pictures.kept_uploads)
 
 
 def database_unavailable(request, exception=None, keep_form=False):
@@ -72,7 +76,7 @@ def kept_fields(request):
         for value in values:
             if any(word in name.lower() for word in SECRET_FIELD_WORDS):
                 kind, value = "secret", ""
-            elif name == "csrfmiddlewaretoken" or len(values) > 1:
+            elif name in HIDDEN_FIELDS or name.endswith(HIDDEN_FIELD_SUFFIX) or len(values) > 1:
                 kind = "hidden"
             elif "\n" in value or len(value) > 80:
                 kind = "lines"
