@@ -60,7 +60,7 @@ def test_an_editors_text_is_autosaved_kept_on_leaving_and_restored_on_return(
     # Saving (Enter saves; it never discards) asks nothing: the text becomes the pending
     # change, the autosave goes.
     anna.get_by_label("Body:").fill("Finished careful text.")
-    anna.get_by_label("Summary:").press("Enter")
+    anna.get_by_label("Title:").press("Enter")
     expect(anna.locator(".messagelist")).to_contain_text("waits for a publisher's approval")
     assert dialogs == ["beforeunload"]
     assert WorkingCopy.objects.of(live).get().data["body"] == "Finished careful text."

@@ -53,7 +53,7 @@ def test_the_second_save_is_refused_with_who_and_what_and_keeps_the_text(
     expect(paul.locator(".messagelist")).to_contain_text("was changed successfully")
 
     anna.get_by_label("Body:").fill("Anna's careful body.")
-    anna.get_by_role("button", name="Save", exact=True).click()
+    anna.get_by_role("button", name="Save", exact=True).first.click()
     errors = anna.locator(".errorlist.nonfield")
     expect(errors).to_contain_text("Paul Publisher saved this page at")
     expect(errors).to_contain_text("Title: “First title” → “Paul's title”")
@@ -64,7 +64,7 @@ def test_the_second_save_is_refused_with_who_and_what_and_keeps_the_text(
 
     # She merges Paul's title into her form and saves again: nothing of either is lost.
     anna.get_by_label("Title:").fill("Paul's title")
-    anna.get_by_role("button", name="Save", exact=True).click()
+    anna.get_by_role("button", name="Save", exact=True).first.click()
     expect(anna.locator(".messagelist")).to_contain_text("was changed successfully")
     draft.refresh_from_db()
     assert (draft.title, draft.body) == ("Paul's title", "Anna's careful body.")
@@ -82,7 +82,7 @@ def test_an_editors_change_to_published_news_waits_for_the_publishers_approval(
     anna = logged_in_page(new_context, live_server.url, "anna")
     anna.goto(url)
     anna.get_by_label("Title:").fill("Proposed title")
-    anna.get_by_role("button", name="Save", exact=True).click()
+    anna.get_by_role("button", name="Save", exact=True).first.click()
     expect(anna.locator(".messagelist")).to_contain_text("waits for a publisher's approval")
     expect(anna.get_by_label("Title:")).to_have_value("Proposed title")
     reader = new_context().new_page()
@@ -96,7 +96,7 @@ def test_an_editors_change_to_published_news_waits_for_the_publishers_approval(
     expect(panel).to_contain_text("Proposed title")
     screenshot(paul, "admin-pending-change-desktop")
     # Pressing Enter in the form saves it; it never approves the pending change.
-    paul.get_by_label("Summary:").press("Enter")
+    paul.get_by_label("Title:").press("Enter")
     expect(paul.locator(".messagelist")).to_contain_text("was changed successfully")
     assert Announcement.objects.get(pk=live.pk).title == "Approved title"
     paul.goto(url)
