@@ -8,9 +8,9 @@ CI's PostgreSQL + Redis run (DATABASE_URL=postgres://... and REDIS_URL set), or 
 DPGA_REAL_SERVER_TESTS=1; run with -s to see the timings measured.
 """
 
-import re
 import json
 import os
+import re
 import time
 
 import pytest
