@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 
 from .feeds import absolutise_urls
 from .models import Announcement
+from .reading import in_order
 
 logger = logging.getLogger(__name__)
 
@@ -101,38 +102,48 @@ def make_message(subject, text, html, to, headers=None, message_id=None):
 # What an announcement looks like in an email ---------------------------------------
 
 
-def announcement_in(announcement_pk, language):
-    """The published announcement shown in `language` (its translation or the original)."""
-    shown = Announcement.objects.published().filter(pk=announcement_pk).shown(language)
-    if not shown:
-        return None
-    item = shown[0]
-    with translation.override(language):
-        item.email_url = absolute(item.get_absolute_url())
-    item.email_body = absolutise_urls(item.body_html, item.email_url)
-    picture = item.picture_set
-    item.email_picture = absolute(picture.src) if picture else ""
-    return item
+def announcements_in(pks, language):
+    """The published ones of these announcements, in the order of `pks`, shown in
+    `language` (a translation or the original) and ready for an email: one query."""
+    rows = Announcement.objects.published().filter(pk__in=pks).shown(language)
+    items = in_order(rows, pks)
+    for item in items:
+        with translation.override(language):
+            item.email_url = absolute(item.get_absolute_url())
+        item.email_body = absolutise_urls(item.body_html, item.email_url)
+        picture = item.picture_set
+        item.email_picture = absolute(picture.src) if picture else ""
+    return items
 
 
-def announcement_message(issue, subscriber):
-    item = announcement_in(issue.announcement_id, subscriber.language)
-    if item is None:
-        return None
-    links = subscriber_links(subscriber)
-    text, html = render_email("announcement", {"item": item, **links}, subscriber.language)
-    return make_message(
-        item.title,
-        text,
-        html,
-        subscriber.email,
-        list_headers(subscriber, links),
-        message_id=f"issue-{issue.pk}.{subscriber.pk}",
-    )
+def announcement_messages():
+    """compose(issue, subscriber) for an announcement's issue: the announcement is read
+    and made ready once per language, not once per subscriber."""
+    shown = {}
+
+    def compose(issue, subscriber):
+        language = subscriber.language
+        if language not in shown:
+            shown[language] = next(iter(announcements_in([issue.announcement_id], language)), None)
+        item = shown[language]
+        if item is None:
+            return None
+        links = subscriber_links(subscriber)
+        text, html = render_email("announcement", {"item": item, **links}, language)
+        return make_message(
+            item.title,
+            text,
+            html,
+            subscriber.email,
+            list_headers(subscriber, links),
+            message_id=f"issue-{issue.pk}.{subscriber.pk}",
+        )
+
+    return compose
 
 
 def digest_message(issue, subscriber, announcement_pks):
-    items = [i for i in (announcement_in(pk, subscriber.language) for pk in announcement_pks) if i]
+    items = announcements_in(announcement_pks, subscriber.language)
     if not items:
         return None
     links = subscriber_links(subscriber)

@@ -25,7 +25,7 @@ from dpga.tasks import can_defer, enqueue, enqueue_at, retry_later, task
 
 from .feed_scopes import scope_keys_for
 from .feeds import hub_url
-from .mailing import SEND_ERRORS, announcement_message, confirmation_message, digest_message
+from .mailing import SEND_ERRORS, announcement_messages, confirmation_message, digest_message
 from .mailing import deliver as deliver_email
 from .models import Announcement, Delivery, Issue, Subscriber
 from .websub import deliver, hub_problem, plan_announcements
@@ -100,7 +100,7 @@ def send_announcement(announcement_pk, attempt=1):
         .filter(frequency=Subscriber.Frequency.EACH, confirmed_at__lte=issue.created_at)
         .exclude(pk__in=issue.deliveries.filter(sent_at__isnull=False).values("subscriber"))
     )
-    failed = send_to(issue, subscribers, announcement_message)
+    failed = send_to(issue, subscribers, announcement_messages())
     if failed:
         retry_later(send_announcement, announcement_pk, attempt=attempt)
     return {"failed": failed}
