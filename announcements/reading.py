@@ -16,10 +16,12 @@ from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from dpga.caching import content_version
 from dpga.languages.translations import current_language
+from dpga.rendering import render_markdown
 from members.models import Member, MemberTranslation
 
 from .models import Announcement, AnnouncementTranslation, translated_tag_name
@@ -248,3 +250,21 @@ def feed_items(pks):
 def next_scheduled_publish(now=None):
     """When the next scheduled announcement goes live (the content state's end), or None."""
     return Announcement.objects.next_scheduled_publish(now or timezone.now())
+
+
+def pending_announcement(pending):
+    """A published announcement with its pending change (a dpga.review working copy)
+    applied, as approving would make it: in memory, nothing saved; its Markdown
+    rendered, its tags as proposed, its picture the original until approval makes
+    the sizes."""
+    announcement = pending.proposed()
+    announcement.body_html = render_markdown(announcement.body)
+    if "picture" in pending.data:
+        announcement.picture_renditions = {}
+    names = announcement.pending_relations.get("tags")
+    if names is None:
+        announcement.tag_list = list(announcement.tags.all())
+    else:
+        known = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+        announcement.tag_list = [known.get(n) or Tag(name=n, slug=slugify(n)) for n in names]
+    return announcement

@@ -6,14 +6,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, MonthArchiveView, YearArchiveView
-from taggit.models import Tag
 
 from dpga.languages.translations import current_language
-from dpga.rendering import render_markdown
 from dpga.review.models import WorkingCopy, may_publish
 from members import reading as members_reading
 
@@ -266,17 +263,7 @@ class PendingPreviewView(AnnouncementDetailView):
         pending = WorkingCopy.objects.of_model(Announcement).filter(pk=self.kwargs["pk"]).first()
         if pending is None or not (may_publish(user) or pending.author_id == user.pk):
             raise Http404
-        announcement = pending.proposed()
-        announcement.body_html = render_markdown(announcement.body)
-        if "picture" in pending.data:
-            announcement.picture_renditions = {}  # made on approval; the original until then
-        names = announcement.pending_relations.get("tags")
-        if names is not None:
-            known = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-            announcement.tag_list = [known.get(n) or Tag(name=n, slug=slugify(n)) for n in names]
-        else:
-            announcement.tag_list = list(announcement.tags.all())
-        return announcement
+        return reading.pending_announcement(pending)
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
