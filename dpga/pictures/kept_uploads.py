@@ -56,9 +56,15 @@ def kept_name(token):
 
 
 class KeptFileWidget(AdminFileWidget):
-    """The admin's file input, followed by the hidden token of a kept picture."""
+    """The admin's file input, followed by the hidden token of a kept picture.
+
+    The field's own label names the input on every Django version: on Django 6 the
+    admin wraps its file input in a fieldset whose legend is the only label, which leaves
+    the input itself unnamed while no file is set (axe: "Form elements must have labels").
+    """
 
     kept_token = ""
+    use_fieldset = False
 
     def render(self, name, value, attrs=None, renderer=None):
         html = super().render(name, value, attrs, renderer)
