@@ -1,8 +1,11 @@
+import datetime
 import os
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 
 def pytest_sessionstart(session):
@@ -60,3 +63,15 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def noon():
+    """A frozen clock at the next local noon, far from midnight (when the content state
+    renews), and after everything the test made before (made at the real time: the
+    clock must not go back past it, or that news would be in the future)."""
+    now = timezone.localtime()
+    day = now.date() + datetime.timedelta(days=now.time() >= datetime.time(12, 0))
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+    with time_machine.travel(moment, tick=False) as traveller:
+        yield traveller
