@@ -4,6 +4,8 @@ import datetime
 import re
 from html.parser import HTMLParser
 
+import polib
+from django.conf import settings
 from django.utils import timezone
 
 from announcements.models import Announcement, AnnouncementTranslation
@@ -12,6 +14,13 @@ from members.models import Member, MemberTranslation
 LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
 TRANSLATED = ["ar", "zh-hans", "fr", "ru", "es"]
 LOCALE_DIRS = {"ar": "ar", "zh-hans": "zh_Hans", "fr": "fr", "ru": "ru", "es": "es"}
+
+
+def catalogue(language):
+    """The committed interface catalogue (.po) of a language."""
+    return polib.pofile(
+        str(settings.BASE_DIR / "locale" / LOCALE_DIRS[language] / "LC_MESSAGES/django.po")
+    )
 
 
 def prefix(language):
