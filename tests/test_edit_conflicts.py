@@ -4,10 +4,13 @@ editor's own text stays in the form to merge; saving again then goes through.
 Announcements, members and translations alike (the admin's POST handling)."""
 
 import re
+import threading
 
 import pytest
+from django.db import connection
 from django.utils.html import escape
 
+from announcements.admin.announcement import AnnouncementAdmin
 from announcements.models import Announcement, AnnouncementTranslation
 from dpga.review.conflicts import OPENED_FIELD
 from members.models import MemberTranslation
@@ -183,3 +186,58 @@ def test_two_people_saving_one_translation(kind):
     assert old == "Premier."
     assert changes[0].startswith(f"{label}: “")
     assert changes[0].endswith("→ “Premier.”")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks need PostgreSQL (set DATABASE_URL=postgres://...); SQLite lets one "
+    "writer at a time in, and refuses the other",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_are_checked_one_after_the_other(monkeypatch):
+    """Paul's save has passed its check and is still writing when Edna's arrives: hers
+    waits for his to commit, then is checked against it and refused; nothing is lost."""
+    edna, paul = editor(), publisher()
+    draft = make_announcement(title="First title", body="First body.", author=edna)
+    url = admin_change_url(draft)
+    edna_client, paul_client = logged_in(edna), logged_in(paul)
+    edna_token, paul_token = opened(edna_client, url), opened(paul_client, url)
+
+    paul_writing, paul_may_commit = threading.Event(), threading.Event()
+    save_model = AnnouncementAdmin.save_model
+
+    def slow_for_paul(self, request, obj, form, change):
+        if request.user.pk == paul.pk:
+            paul_writing.set()
+            assert paul_may_commit.wait(10)
+        save_model(self, request, obj, form, change)
+
+    monkeypatch.setattr(AnnouncementAdmin, "save_model", slow_for_paul)
+    answers = {}
+
+    def post(name, client, data):
+        try:
+            answers[name] = client.post(url, data)
+        finally:
+            connection.close()  # this thread's own connection
+
+    paul_data = change_form_data(draft, title="Paul's title", **{OPENED_FIELD: paul_token})
+    edna_data = change_form_data(draft, body="Edna's body.", **{OPENED_FIELD: edna_token})
+    paul_thread = threading.Thread(target=post, args=("paul", paul_client, paul_data))
+    edna_thread = threading.Thread(target=post, args=("edna", edna_client, edna_data))
+    paul_thread.start()
+    assert paul_writing.wait(10)
+    edna_thread.start()
+    edna_thread.join(2)
+    waited = edna_thread.is_alive()
+    paul_may_commit.set()
+    paul_thread.join(10)
+    edna_thread.join(10)
+
+    assert waited, "Edna's save went through while Paul's was still being written"
+    assert answers["paul"].status_code == 302
+    assert answers["edna"].status_code == 200
+    assert errors_of(answers["edna"])[0].startswith("Paul Publisher saved this page at")
+    assert "Edna&#x27;s body." in answers["edna"].content.decode(), "her text stays"
+    draft.refresh_from_db()
+    assert (draft.title, draft.body) == ("Paul's title", "First body.")

@@ -213,6 +213,16 @@ class PendingChangesAdminMixin:
         WithPendingChange.base_fields = form.base_fields  # as the admin left them
         return checked_form(WithPendingChange)
 
+    def get_object(self, request, object_id, from_field=None):
+        """On a save, the item's row is locked until the save commits (the admin saves
+        in one transaction; PostgreSQL): two saves of one item are checked for a
+        conflict one after the other (conflicts.py), never both against the same old
+        values. Read again once locked: what the other save committed is seen."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None or request.method != "POST":
+            return obj
+        return self.get_queryset(request).select_for_update(of=("self",)).get(pk=obj.pk)
+
     def get_queryset(self, request):
         pending = WorkingCopy.objects.of_model(self.model).filter(object_id=OuterRef("pk"))
         return super().get_queryset(request).annotate(has_pending_change=Exists(pending))
