@@ -72,6 +72,7 @@ def assert_form_kept(refused, fields):
 def assert_sent_again(publisher, change, kept):
     again = publisher.post(change, kept)
     assert again.status == 302, re.findall(r"errorlist[^>]*>(.*?)</ul>", again.body, re.S)
+    return again
 
 
 def test_postgresql_paused_cached_pages_served_others_503_within_the_bound_then_all_back(
@@ -151,11 +152,12 @@ def test_a_save_whose_transaction_waits_too_long_saves_nothing_and_keeps_the_for
         titles = holder.execute(
             "SELECT title FROM announcements_announcement WHERE id = %s", [pks[3]]
         ).fetchall()
-    assert BOUND <= refused.seconds < SLOWEST_ANSWER, refused
     timings["save waiting on a lock: time to 503"] = refused.seconds
     kept = assert_form_kept(refused, fields)
     assert titles == [("Outage test 3",)]
 
     assert "Outage test 3" in reader.get("/news/outage-test-3/").body
-    assert_sent_again(publisher, change, kept)
+    again = assert_sent_again(publisher, change, kept)
     assert "Saved once the lock is gone" in reader.get("/news/outage-test-3/").body
+    # The wait cost the bound: the save's own work (timed when nothing waits) comes on top.
+    assert BOUND <= refused.seconds < again.seconds + SLOWEST_ANSWER, (refused, again)
