@@ -25,7 +25,7 @@ request connects again.
 Not bounded: a COMMIT or ROLLBACK (a COMMIT given up on would leave unknown whether the
 change was saved); work outside web requests (management commands, migrations, backups,
 the task worker); requests served in another thread than the main one (the development
-server, gunicorn's threaded workers), since only the main thread receives signals. The
+server, gunicorn's threaded workers, ASGI), since only the main thread receives signals. The
 bound is meant for gunicorn's sync workers; with gevent or eventlet workers set it to 0.
 """
 

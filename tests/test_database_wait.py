@@ -80,6 +80,15 @@ def test_a_query_that_gets_no_answer_is_given_up_with_the_503_page(client, stall
     assert_503_page(response, seconds)
 
 
+def test_a_lookup_after_the_view_that_gets_no_answer_is_given_up_with_the_503_page(client, stall):
+    """A 404 looks for a moved address (dpga/middleware.py), outside the view: the
+    error page handler answers (the test client would raise what it handled)."""
+    client.raise_request_exception = False
+    stall('FROM "dpga_slugredirect"')
+    response, seconds = timed(client.get, "/news/never-published/")
+    assert_503_page(response, seconds)
+
+
 def test_the_first_contact_that_gets_no_answer_is_given_up_with_the_503_page(client):
     make_announcement(title="Read after the wait", status="published")
     with first_contact_stalled():
