@@ -70,6 +70,8 @@ class Bound:
 
 
 class DatabaseWaitMiddleware:
+    """Bounds the database waits of each request served in the main thread."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 

@@ -41,10 +41,13 @@ def database_settings(environ, *, base_dir):
     return {"default": database}
 
 
-def database_query_timeout(environ):
-    """DJANGO_DB_QUERY_TIMEOUT: seconds a web request waits for a database that stops
-    answering (dpga/database_wait.py); 0 for no bound."""
-    value = environ.get("DJANGO_DB_QUERY_TIMEOUT", "").strip() or "5"
+def database_query_timeout(environ, database):
+    """DJANGO_DB_QUERY_TIMEOUT: seconds a web request waits for a database server that
+    stops answering (dpga/database_wait.py); 0 for no bound. By default 5 for
+    PostgreSQL, none for SQLite: a file cannot stop answering, and its own busy timeout
+    bounds a wait for another process's write."""
+    server = database["ENGINE"] != "django.db.backends.sqlite3"
+    value = environ.get("DJANGO_DB_QUERY_TIMEOUT", "").strip() or ("5" if server else "0")
     try:
         seconds = float(value)
     except ValueError:

@@ -153,7 +153,7 @@ WSGI_APPLICATION = "dpga.wsgi.application"
 DATABASES = database_settings(os.environ, base_dir=BASE_DIR)
 # A web request gives up on a database that stops answering after this many seconds
 # (dpga/database_wait.py); management commands and the task worker never do.
-DB_QUERY_TIMEOUT = database_query_timeout(os.environ)
+DB_QUERY_TIMEOUT = database_query_timeout(os.environ, DATABASES["default"])
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = cache_settings(os.environ, local=DEBUG or TESTING, base_dir=BASE_DIR)
