@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 
 from announcements.models import Announcement
 from dpga.environment import database_query_timeout
@@ -18,7 +17,9 @@ from .editorial import publisher
 from .factories import make_announcement
 from .outage_servers import form_fields
 
-pytestmark = pytest.mark.django_db
+# A connection given up on is closed: on PostgreSQL its transaction goes with it, so
+# each test's data is committed, not kept in a transaction around the test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 BOUND = 0.5
 NEVER = 10  # seconds a stalled query waits (for ever, as far as a test is concerned)
 # Given up on: the bound, the page's own work and a margin for a busy machine (the
@@ -36,15 +37,17 @@ def bound(settings):
 def stall(monkeypatch):
     """stall(words, seconds): from now on, the database driver answers a query that holds
     `words` only after `seconds` (the connection is open, the server says nothing)."""
-    execute = SQLiteCursorWrapper.execute
+    with connection.cursor() as cursor:
+        driver_cursor = type(cursor.cursor)  # the database driver's own cursor
+    execute = driver_cursor.execute
 
     def start(words, seconds=NEVER):
-        def waiting(cursor, sql, params=None):
+        def waiting(cursor, sql, *args, **kwargs):
             if words in sql:
                 time.sleep(seconds)
-            return execute(cursor, sql, params)
+            return execute(cursor, sql, *args, **kwargs)
 
-        monkeypatch.setattr(SQLiteCursorWrapper, "execute", waiting)
+        monkeypatch.setattr(driver_cursor, "execute", waiting)
 
     return start
 
