@@ -5,8 +5,10 @@ so each can be tested with a dict. A value that cannot work raises
 ImproperlyConfigured with what to write instead.
 """
 
+import math
 import os
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 
@@ -21,6 +23,41 @@ def env_list(name, default):
     value = os.environ.get(name, "")
     items = [item.strip() for item in value.split(",") if item.strip()]
     return items or default
+
+
+def database_settings(environ, *, base_dir):
+    """DATABASES: DATABASE_URL (else SQLite in base_dir), persistent connections with
+    health checks; a PostgreSQL host that never answers holds a new connection
+    DJANGO_DB_CONNECT_TIMEOUT seconds at most."""
+    database = dj_database_url.parse(
+        environ.get("DATABASE_URL") or f"sqlite:///{base_dir / 'db.sqlite3'}",
+        conn_max_age=int(environ.get("DJANGO_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
+        )
+    return {"default": database}
+
+
+def database_query_timeout(environ, database):
+    """DJANGO_DB_QUERY_TIMEOUT: seconds a web request waits for a database server that
+    stops answering (dpga/database_wait.py); 0 for no bound. By default 5 for
+    PostgreSQL, none for SQLite: a file cannot stop answering, and its own busy timeout
+    bounds a wait for another process's write."""
+    server = database["ENGINE"] != "django.db.backends.sqlite3"
+    value = environ.get("DJANGO_DB_QUERY_TIMEOUT", "").strip() or ("5" if server else "0")
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if not (seconds >= 0 and math.isfinite(seconds)):
+        raise ImproperlyConfigured(
+            f"DJANGO_DB_QUERY_TIMEOUT must be a number of seconds, 0 or more (0: no bound), "
+            f"not {value!r}."
+        )
+    return seconds
 
 
 def cache_settings(environ, *, local, base_dir):

@@ -10,7 +10,6 @@ import os
 import sys
 from pathlib import Path
 
-import dj_database_url
 import django
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from dpga.email_url import email_settings
 from dpga.environment import (
     cache_settings,
+    database_query_timeout,
+    database_settings,
     env_bool,
     env_list,
     logging_settings,
@@ -93,6 +94,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside sessions, CSRF and messages: it sees every cookie a response sets.
     "dpga.caching.page_cache.PageCacheMiddleware",
+    # Below the page cache, whose hits need no database: bounded database waits.
+    "dpga.database_wait.DatabaseWaitMiddleware",
     # The Content-Security-Policy middleware is inserted here (see "Security" below).
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -147,18 +150,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "dpga.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database host that never answers holds a new connection this long (seconds).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
-    )
+DATABASES = database_settings(os.environ, base_dir=BASE_DIR)
+# A web request gives up on a database that stops answering after this many seconds
+# (dpga/database_wait.py); management commands and the task worker never do.
+DB_QUERY_TIMEOUT = database_query_timeout(os.environ, DATABASES["default"])
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = cache_settings(os.environ, local=DEBUG or TESTING, base_dir=BASE_DIR)

@@ -62,6 +62,17 @@ def wait_until(condition, timeout, what):
     raise TimeoutError(f"{what} within {timeout} s")
 
 
+def children(pid):
+    """The process ids whose parent is `pid` (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # "pid (name) state ppid ...": the name may hold spaces and parentheses.
+            if int(stat.read_text().rpartition(")")[2].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
 def port_answers(port):
     with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
         return True
@@ -77,6 +88,7 @@ class Postgres:
         self.data = self.folder / "data"
         self.log = self.folder / "postgres.log"
         self.port = free_port()
+        self.paused = []
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
         self.run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
@@ -102,7 +114,26 @@ class Postgres:
         """``fast``: a clean shutdown; ``immediate``: the processes quit at once, as in a crash."""
         self.run("pg_ctl", "stop", "-w", "-D", str(self.data), "-m", mode)
 
+    def processes(self):
+        """The postmaster's id, then its children's (one per connection, and helpers)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        return [postmaster, *children(postmaster)]
+
+    def pause(self):
+        """Still there, never answers: connections open (the kernel still accepts and
+        acknowledges), no replies. The postmaster first, so it starts no new process."""
+        self.paused = self.processes()
+        for pid in self.paused:
+            os.kill(pid, signal.SIGSTOP)
+
+    def resume(self):
+        for pid in reversed(self.paused):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+        self.paused = []
+
     def remove(self):
+        self.resume()
         with contextlib.suppress(subprocess.SubprocessError):
             self.stop("immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -154,9 +185,10 @@ class Redis:
 
 class Site:
     """The site under gunicorn (two workers), with production settings, against the given
-    database and Redis; static files collected into its own folder."""
+    database and Redis (and any DJANGO_* variables given); static files collected into
+    its own folder."""
 
-    def __init__(self, database_url, redis_url):
+    def __init__(self, database_url, redis_url, **env):
         self.folder = Path(tempfile.mkdtemp(prefix="dpga-outage-site-"))
         static_root = self.folder / "static"
         (self.folder / "outage_settings.py").write_text(
@@ -179,6 +211,7 @@ class Site:
             "DJANGO_MEDIA_ROOT": str(self.folder / "media"),
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
+            **env,
         }
 
     def manage(self, *args):
@@ -207,6 +240,10 @@ class Site:
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
+
+    def workers(self):
+        """gunicorn's worker processes (a worker killed for its timeout is replaced)."""
+        return set(children(self.process.pid))
 
     def log_text(self):
         return self.log.read_text(errors="replace")
