@@ -18,7 +18,7 @@ from dpga.models import LibraryPicture
 from dpga.review.models import WorkingCopy
 from tests.factories import image_bytes, make_user
 
-from .conftest import screenshot
+from .conftest import SCREENSHOTS, screenshot
 from .test_editor_journey import log_in
 
 expect = pytest.importorskip(
@@ -63,6 +63,8 @@ def upload_in_dialog(page, path, alt, caption, credit):
     dialog.get_by_label("Picture:").set_input_files(path)
     dialog.get_by_label("Caption:").fill(caption)
     dialog.get_by_label("Credit:").fill(credit)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".picture-chooser").screenshot(path=SCREENSHOTS / "admin-picture-upload.png")
     dialog.get_by_role("button", name="Upload and insert").click()
     described = dialog.get_by_label("Picture description (alt text):")
     expect(described).to_be_focused()
