@@ -6,11 +6,12 @@
  *   form (labels, help, types), built here as inputs.
  * - The upload form is a <form> of its own outside the announcement's form (its inputs
  *   name it with form="..."): nothing of it is ever sent or autosaved with the
- *   announcement. It posts multipart with the page's CSRF token; the server answers
+ *   announcement, and its changes do not bubble up to the announcement's form. It posts multipart with the page's CSRF token; the server answers
  *   the new picture (its Markdown is inserted at the cursor, the dialog closes, focus
  *   returns to the body) or the form's errors by field, shown beside each field with
  *   focus on the first (nothing inserted, the body untouched).
- * - Escape closes the dialog and returns to the picture button.
+ * - Escape closes the dialog and returns to the picture button; Enter in its search
+ *   searches (it never submits the announcement).
  * No inline script or style: works under a strict CSP. Without JavaScript there is no
  * dialog: the body's help text links to the picture library.
  */
@@ -52,6 +53,7 @@ window.dpgaPictureDialog = (function () {
       input.name = field.name;
       input.id = form.id + "-" + field.name;
       input.setAttribute("form", form.id);
+      input.required = field.required; // said to screen readers; the server checks
       Object.keys(field.attrs).forEach(function (name) {
         input.setAttribute(name, field.attrs[name]);
       });
@@ -213,6 +215,17 @@ window.dpgaPictureDialog = (function () {
     }
 
     search.addEventListener("input", helpers.debounce(load, 200));
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault(); // searches; never submits the announcement
+        load();
+      }
+    });
+    // The dialog's fields are not the announcement's: typing in them is neither
+    // autosaved nor an unsaved change of the form around them.
+    ["input", "change"].forEach(function (type) {
+      panel.addEventListener(type, function (event) { event.stopPropagation(); });
+    });
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") {
         event.preventDefault();
