@@ -73,9 +73,8 @@ window.dpgaPictureDialog = (function () {
       }
       if (help) row.append(help);
       fieldset.append(row);
-      const shown = { name: field.name, input: input, errors: errors, help: help };
       describe(input, [help && help.id]);
-      return shown;
+      return { name: field.name, input: input, errors: errors, help: help };
     });
     const status = make("p", "picture-upload__status");
     status.setAttribute("aria-live", "polite");
@@ -148,8 +147,10 @@ window.dpgaPictureDialog = (function () {
       if (ok && answer && answer.markdown) {
         form.reset();
         inserted(answer.markdown);
+      } else if (answer && answer.errors && Object.keys(answer.errors).length) {
+        show(answer.errors);
       } else {
-        show((answer && answer.errors) || { __all__: [labels.upload_failed] });
+        show({ __all__: [labels.upload_failed] });
       }
     });
     return fieldset;
