@@ -23,7 +23,7 @@ from .review.models import WorkingCopy
 from .revisions import compare, restore, write_revision
 
 PREVIEW_MAX_CHARS = 200_000
-EDITOR_MEDIA_JS = ["editorial/admin-editor.js"]
+EDITOR_MEDIA_JS = ["editorial/picture-dialog.js", "editorial/admin-editor.js"]
 EDITOR_MEDIA_CSS = {"all": ["editorial/admin-editor.css"]}
 
 

@@ -4,8 +4,8 @@ editor script (dpga/static/editorial/admin-editor.js) builds on.
 - Title and summary run the full width; the summary is a few lines, limited to its 300
   characters by the browser and counted live by the script (``data-count-limit``).
 - The body says how to write Markdown and where pictures come from (the picture
-  library); the script adds a toolbar whose picture button lists the library
-  (``data-picture-chooser``).
+  library); the script adds a toolbar whose picture button opens a dialog that lists
+  the library and uploads a new picture into it (``data-picture-chooser``).
 - An action bar at the top: the state (draft, ready for review, scheduled with its
   time, published), SAVE, and as the main button the next workflow step this person may
   take ("Submit for review", "Publish", "Schedule"). The latest workflow comment is
@@ -69,8 +69,14 @@ def toolbar_labels():
         "quote": _("Quote"),
         "picture": _("Picture"),
         "search": _("Search the picture library"),
-        "upload": _("Upload a new picture (opens a new tab)"),
+        "library": _("Open the picture library (opens a new tab)"),
         "none": _("No pictures found."),
+        "upload_legend": _("Upload a new picture"),
+        "upload_submit": _("Upload and insert"),
+        "uploading": _("Uploading…"),
+        "upload_failed": _(
+            "The picture could not be uploaded. Try again, or upload it in the picture library."
+        ),
     }
 
 
@@ -112,7 +118,8 @@ class WritingFormAdminMixin:
                 _("quote"),
                 format_html(
                     _(
-                        "Pictures come from the {}: insert one with the picture button, or paste its Markdown."
+                        "Pictures come from the {}: choose or upload one with the picture button, "
+                        "or paste its Markdown."
                     ),
                     format_html('<a href="{}">{}</a>', library, _("picture library")),
                 ),

@@ -4,12 +4,14 @@ picture library's admin (registered by dpga/admin.py)."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
 from django.http import JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
 from .kept_uploads import KeptUploadsFormMixin
 from .library import LibraryPicture
@@ -69,7 +71,10 @@ class LibraryPictureForm(KeptUploadsFormMixin, forms.ModelForm):
 
 class LibraryPictureAdmin(admin.ModelAdmin):
     """The picture library: upload once, copy or insert its Markdown anywhere; a picture
-    still placed in a body is not deleted (the page says where it is used)."""
+    still placed in a body is not deleted (the page says where it is used).
+
+    The body editor's picture dialog lists the library (``choose/``) and uploads a new
+    picture (``upload/``) with the add page's own form, checks and saving."""
 
     form = LibraryPictureForm
 
@@ -96,6 +101,11 @@ class LibraryPictureAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.choose_view),
                 name="dpga_librarypicture_choose",
             ),
+            path(
+                "upload/",
+                self.admin_site.admin_view(require_POST(self.upload_view)),
+                name="dpga_librarypicture_upload",
+            ),
             *super().get_urls(),
         ]
 
@@ -116,28 +126,45 @@ class LibraryPictureAdmin(admin.ModelAdmin):
 
     def choose_view(self, request):
         """The newest library pictures (or those matching ?q=) for the editor's picture
-        button: a thumbnail, the alt text and the Markdown to insert."""
+        button: a thumbnail, the alt text and the Markdown to insert; and, for someone
+        who may add pictures, the upload form's fields."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         pictures = self.get_queryset(request)
         query = request.GET.get("q", "").strip()[:100]
         if query:
             pictures = self.get_search_results(request, pictures, query)[0]
-        return JsonResponse(
-            {
-                "pictures": [
-                    {
-                        "id": picture.pk,
-                        "src": picture.picture_set.src if picture.picture_set else "",
-                        "alt": picture.picture_alt_text,
-                        "caption": picture.caption,
-                        "markdown": picture.markdown,
-                    }
-                    for picture in pictures[:24]
-                ],
-                "add_url": reverse("admin:dpga_librarypicture_add"),
+        answer = {
+            "pictures": [_choice(picture) for picture in pictures[:24]],
+            "library_url": reverse("admin:dpga_librarypicture_changelist"),
+        }
+        if self.has_add_permission(request):
+            answer["upload"] = {
+                "url": reverse("admin:dpga_librarypicture_upload"),
+                "fields": _described_fields(self.get_form(request, None, change=False)()),
             }
-        )
+        return JsonResponse(answer)
+
+    def upload_view(self, request):
+        """The picture dialog's upload: validated and saved as the add page does (its
+        form, checks, metadata removal, renditions queued), answered in JSON: the new
+        picture (201), or the form's errors by field (400)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request, None, change=False)(request.POST, request.FILES)
+        if not form.is_valid():
+            errors = {
+                name: [error["message"] for error in field_errors]
+                for name, field_errors in form.errors.get_json_data().items()
+            }
+            return JsonResponse({"errors": errors}, status=400)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            picture = self.save_form(request, form, change=False)
+            self.save_model(request, picture, form, change=False)
+            self.save_related(request, form, [], change=False)
+            message = self.construct_change_message(request, form, [], add=True)
+            self.log_addition(request, picture, message)
+        return JsonResponse(_choice(picture), status=201)
 
     @admin.display(description=gettext_lazy("picture"))
     def thumbnail(self, obj):
@@ -174,6 +201,41 @@ class LibraryPictureAdmin(admin.ModelAdmin):
         return format_html(
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((_admin_link(u),) for u in usages))
         )
+
+
+def _choice(picture):
+    """A library picture as the picture dialog shows and inserts it."""
+    return {
+        "id": picture.pk,
+        "src": picture.picture_set.src if picture.picture_set else "",
+        "alt": picture.picture_alt_text,
+        "caption": picture.caption,
+        "markdown": picture.markdown,
+    }
+
+
+def _described_fields(form):
+    """A form's fields as the picture dialog builds them: name, label (with a colon as
+    the admin writes it, none beside a check box), help, input type."""
+    return [
+        {
+            "name": field.html_name,
+            "label": f"{field.label}{'' if _kind(field) == 'checkbox' else form.label_suffix}",
+            "help": strip_tags(str(field.help_text)),
+            "type": _kind(field),
+            "required": field.field.required,
+            "attrs": {
+                name: str(value)
+                for name, value in field.field.widget.attrs.items()
+                if name in ("accept", "maxlength")
+            },
+        }
+        for field in form
+    ]
+
+
+def _kind(field):
+    return getattr(field.field.widget, "input_type", "text")
 
 
 def _admin_link(obj):

@@ -1,6 +1,6 @@
 """axe-core on the pages editors work in: no WCAG 2.2 A/AA violation on the announcement
-form (with its toolbar and picture list open, and with a validation error), the
-dashboard, the tag list and the picture library."""
+form (with its toolbar and picture dialog open, its upload form with and without errors,
+and with a validation error), the dashboard, the tag list and the picture library."""
 
 import pytest
 
@@ -9,6 +9,10 @@ from tests.factories import image_upload, make_user
 
 from .test_accessibility import RUN_AXE, WCAG_TAGS, describe
 from .test_editor_journey import log_in
+
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="needs the Python package playwright: make install"
+).expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +45,13 @@ def test_the_editors_pages_have_no_wcag_violation(demo_site, live_server, new_co
     page.goto(live_server.url + "/admin/announcements/announcement/add/")
     page.get_by_role("button", name="Picture", exact=True).click()
     page.get_by_role("button", name="Fields near Musanze").wait_for()
-    check("announcement form, picture list open")
+    page.locator(".picture-upload").get_by_label("Picture:").wait_for()
+    check("announcement form, picture dialog open with its upload form")
+    page.get_by_role("button", name="Upload and insert").click()
+    expect(page.locator(".picture-upload").get_by_label("Picture:")).to_be_focused()
+    check("picture dialog's upload form with errors")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="Picture", exact=True)).to_be_focused()
     page.locator(".writing-bar").get_by_role("button", name="Save").click()
     page.locator(".errornote").wait_for()
     check("announcement form with errors")

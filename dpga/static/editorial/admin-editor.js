@@ -4,8 +4,9 @@
  * - tag field: how the text will be split into tags, and completions of
  *   existing tags (through a native <datalist>, so keyboard and screen
  *   readers work as with any input).
- * - a Markdown toolbar (data-toolbar-labels) whose picture button lists the
- *   picture library (data-picture-chooser) and inserts a picture's Markdown;
+ * - a Markdown toolbar (data-toolbar-labels) whose picture button opens the
+ *   picture dialog (picture-dialog.js, data-picture-chooser): choose or upload a
+ *   library picture and insert its Markdown;
  * - a live character count (data-count-limit);
  * - "Schedule" instead of "Publish" on the main button while the go-live time
  *   is in the future;
@@ -154,69 +155,6 @@
     changed(textarea);
   }
 
-  function setUpPictureChooser(textarea, labels, toolbar) {
-    const panel = document.createElement("div");
-    panel.className = "picture-chooser";
-    panel.hidden = true;
-    panel.id = textarea.id + "-pictures";
-    const search = document.createElement("input");
-    search.type = "search";
-    search.setAttribute("aria-label", labels.search);
-    search.placeholder = labels.search;
-    const list = document.createElement("ul");
-    list.className = "picture-chooser__list";
-    const upload = document.createElement("a");
-    upload.textContent = labels.upload;
-    upload.target = "_blank";
-    upload.rel = "noopener";
-    panel.append(search, list, upload);
-    toolbar.after(panel);
-
-    async function load() {
-      const url = textarea.dataset.pictureChooser + "?" + new URLSearchParams({ q: search.value });
-      const response = await fetch(url, { credentials: "same-origin" });
-      if (!response.ok) return;
-      const result = await response.json();
-      upload.href = result.add_url;
-      if (!result.pictures.length) {
-        const empty = document.createElement("li");
-        empty.textContent = labels.none;
-        list.replaceChildren(empty);
-        return;
-      }
-      list.replaceChildren(
-        ...result.pictures.map(function (picture) {
-          const item = document.createElement("li");
-          const choose = document.createElement("button");
-          choose.type = "button";
-          choose.className = "picture-chooser__choice";
-          const thumbnail = document.createElement("img");
-          thumbnail.src = picture.src;
-          thumbnail.alt = "";
-          const name = document.createElement("span");
-          name.textContent = picture.caption || picture.alt || picture.markdown;
-          choose.append(thumbnail, name);
-          choose.addEventListener("click", function () {
-            insertBlock(textarea, picture.markdown);
-            panel.hidden = true;
-            toolbar.querySelector("[aria-controls='" + panel.id + "']").setAttribute("aria-expanded", "false");
-          });
-          item.append(choose);
-          return item;
-        })
-      );
-    }
-    search.addEventListener("input", debounce(load, 200));
-    return function toggle(button) {
-      panel.hidden = !panel.hidden;
-      button.setAttribute("aria-expanded", String(!panel.hidden));
-      if (!panel.hidden) {
-        load();
-        search.focus();
-      }
-    };
-  }
-
   function setUpToolbar(textarea) {
     const labels = JSON.parse(textarea.dataset.toolbarLabels);
     const toolbar = document.createElement("div");
@@ -246,7 +184,7 @@
     column.className = "markdown-writing";
     editor.replaceWith(column);
     column.append(toolbar, editor);
-    if (textarea.dataset.pictureChooser) {
+    if (textarea.dataset.pictureChooser && window.dpgaPictureDialog) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "button markdown-toolbar__picture";
@@ -254,8 +192,11 @@
       button.setAttribute("aria-expanded", "false");
       button.setAttribute("aria-controls", textarea.id + "-pictures");
       toolbar.append(button);
-      const toggle = setUpPictureChooser(textarea, labels, toolbar);
-      button.addEventListener("click", function () { toggle(button); });
+      // The dialog (picture-dialog.js): list, search, upload; inserts at the cursor.
+      window.dpgaPictureDialog(textarea, labels, toolbar, button, {
+        insert: insertBlock,
+        debounce: debounce,
+      });
     }
   }
 
