@@ -11,9 +11,10 @@ gunicorn's own timeout killed it.
 answers its hits without the database) two bounds:
 
 - its first contact with the database, counted from the request reaching the
-  middleware until its first query starts: the health check Django runs on a persistent
-  connection before reusing it (``CONN_HEALTH_CHECKS``), or a new connection (also
-  bounded by ``DJANGO_DB_CONNECT_TIMEOUT``);
+  middleware (a POST's body already read: a slow upload is not a slow database) until
+  its first query starts: the health check Django runs on a persistent connection
+  before reusing it (``CONN_HEALTH_CHECKS``), or a new connection (also bounded by
+  ``DJANGO_DB_CONNECT_TIMEOUT``);
 - each query, from its start (``connection.execute_wrapper()``).
 
 Past a bound, a timer (``signal.setitimer``, SIGALRM) raises ``DatabaseWaitTimeout``,
@@ -29,6 +30,7 @@ server, gunicorn's threaded workers, ASGI), since only the main thread receives 
 bound is meant for gunicorn's sync workers; with gevent or eventlet workers set it to 0.
 """
 
+import contextlib
 import signal
 import threading
 
@@ -79,6 +81,11 @@ class DatabaseWaitMiddleware:
         seconds = settings.DB_QUERY_TIMEOUT
         if seconds <= 0 or threading.current_thread() is not threading.main_thread():
             return self.get_response(request)
+        if request.method == "POST":
+            # A slow upload is not a slow database: the body is read before the bound
+            # starts (as the CSRF check reads it a moment later; uploads go to files).
+            with contextlib.suppress(OSError):  # unreadable: the CSRF check refuses it
+                request.POST  # noqa: B018
         bound = Bound(seconds)
         previous = signal.signal(signal.SIGALRM, bound.on_alarm)
         try:

@@ -7,8 +7,12 @@ from contextlib import contextmanager
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db import connection
+from django.urls import reverse
 
 from announcements.models import Announcement
 from dpga.environment import database_query_timeout
@@ -104,6 +108,36 @@ def test_the_first_contact_that_gets_no_answer_is_given_up_with_the_503_page(cli
         response, seconds = timed(client.get, "/news/")
     assert_503_page(response, seconds)
     assert "Read after the wait" in client.get("/news/").content.decode()
+
+
+class SlowUpload(FileUploadHandler):
+    """An upload that trickles in: its body takes three bounds to arrive."""
+
+    def receive_data_chunk(self, raw_data, start):
+        time.sleep(BOUND * 3)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler keeps the file
+
+
+def test_a_slow_upload_is_not_a_slow_database(client, settings):
+    """The bound starts once a POST's body has arrived: an editor on a slow line gets the
+    form's answer, not the database's 503."""
+    settings.FILE_UPLOAD_HANDLERS = [
+        f"{__name__}.SlowUpload",
+        *global_settings.FILE_UPLOAD_HANDLERS,
+    ]
+    make_user("edna")
+    picture = SimpleUploadedFile("photo.png", b"not really a picture", "image/png")
+    response, seconds = timed(
+        client.post,
+        reverse("admin:login"),
+        {"username": "edna", "password": "a-wrong-one", "attachment": picture},
+    )
+    assert response.status_code == 200, "given up while the body was still arriving"
+    assert seconds >= BOUND * 3, "the upload took its time"
+    assert "correct username and password" in response.content.decode()
 
 
 def test_the_health_check_says_down_at_once_when_the_database_does_not_answer(client, stall):
