@@ -4,7 +4,8 @@ An announcement that is live before or after an edit (saved, retagged, its
 members changed, deleted) changes the feeds it was in and the feeds it is in
 now. After the transaction commits, those feeds' `FeedState.changed_at` is set
 (their validators move even when an item *left* them) and the hub is pinged by
-a background task (announcements/tasks.py). Edits to drafts and scheduled items change no feed; scheduled
+a background task (announcements/tasks.py); what a rolled-back transaction noted is
+forgotten when the next request starts. Edits to drafts and scheduled items change no feed; scheduled
 items going live are pinged by a task queued for their publish time (and `manage.py
 ping_hubs` catches up).
 
@@ -23,6 +24,7 @@ import threading
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.signals import request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -192,8 +194,15 @@ def _before_name_delete(sender, instance, **kwargs):
     _names_changed(live_scopes_of(_items_showing(instance)))
 
 
+def forget_uncommitted(**kwargs):
+    """At the start of a request: what a rolled-back transaction stashed (its flush
+    after commit never ran) is forgotten, never flushed with a later commit."""
+    _pending.__dict__.clear()
+
+
 def connect():
     uid = "announcements.feed_changes"
+    request_started.connect(forget_uncommitted, dispatch_uid=uid)
     pre_save.connect(_before_save, sender=Announcement, dispatch_uid=uid)
     post_save.connect(_after_save, sender=Announcement, dispatch_uid=uid)
     pre_delete.connect(_before_delete, sender=Announcement, dispatch_uid=uid)

@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -174,3 +175,18 @@ def test_deleting_the_author_or_a_tag_changes_the_feeds_too(client, newsroom, co
         response = client.get(url, HTTP_IF_NONE_MATCH=before[url]["ETag"])
         assert response.status_code == 200, url
         assert "Okafor" not in response.content.decode()
+
+
+def test_a_rename_that_was_rolled_back_changes_no_feed(client, newsroom, commit):
+    """A rename whose transaction is rolled back (a save refused, say, because the cache
+    could not be told) reaches no feed, not with the next change that commits either."""
+    url = "/news/feed/rss/?page=1"  # an archive page: a new item leaves it as it is
+    before = first_get(client, url)["ETag"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        tag = Tag.objects.get(name="Vaccines")
+        tag.name = "Immunisation"
+        tag.save()
+        raise RuntimeError("the save was refused")
+    assert client.get("/news/").status_code == 200  # the next request
+    commit(lambda: make_announcement(title="Newer news", tags=["Food"]))
+    assert client.get(url, HTTP_IF_NONE_MATCH=before).status_code == 304
