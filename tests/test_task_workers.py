@@ -260,7 +260,6 @@ print(Delivery.objects.filter(sent_at__isnull=False).count())
 """
 
 
-
 def sent(env):
     return int(manage(env, "shell", script=SENT).strip().splitlines()[-1])
 
