@@ -83,9 +83,8 @@ def run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
-def test_subscribe_confirm_get_news_once_then_leave_with_one_click(
-    db, client, smtp, publish, settings
-):
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection
+def test_subscribe_confirm_get_news_once_then_leave_with_one_click(client, smtp, publish, settings):
     subscriber = subscribe(client, smtp, all_news="on")
     assert subscriber.email == STORED
     item = publish(make_announcement, title="The alliance welcomes OICT")
