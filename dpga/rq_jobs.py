@@ -21,6 +21,7 @@ from django_rq import get_connection, get_queue
 from django_rq.queues import DjangoRQ
 from django_tasks_rq import Job
 from rq import Retry, Worker
+from rq.exceptions import NoSuchJobError
 
 
 def default_retry():
@@ -54,7 +55,10 @@ def take_back_jobs_of(worker_name):
         return 0
     taken = 0
     for execution in dead.get_current_executions():
-        job = Job.fetch(execution.job_id, connection=connection)
+        try:
+            job = Job.fetch(execution.job_id, connection=connection)
+        except NoSuchJobError:  # deleted meanwhile
+            continue
         if not job.retries_left:  # its attempts are used up: RQ's cleanup files it as failed
             continue
         queue = get_queue(job.origin, job_class=Job)
