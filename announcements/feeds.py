@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Stylesheet
@@ -188,7 +188,7 @@ class NewsFeed(Feed):
     def stylesheets(self, obj):
         """A browser shows RSS and Atom as a page explaining feeds (readers ignore it)."""
         if self.format in {"rss", "atom"}:
-            return [Stylesheet(static("feeds/feed.xsl"), mimetype="text/xsl")]
+            return [Stylesheet(reverse("feeds:stylesheet"), mimetype="text/xsl")]
         return None
 
     def feed_extra_kwargs(self, obj):
@@ -357,3 +357,10 @@ def feed_view(feed_class):
 news_feed = feed_view(NewsFeed)
 tag_feed = feed_view(TagFeed)
 member_feed = feed_view(MemberFeed)
+
+
+@require_safe
+def stylesheet(request):
+    """The XSL stylesheet RSS and Atom name: a browser shows the feed with it as a page
+    in the feed's language (the address's, /fr/news/feed.xsl for /fr/news/feed/rss/)."""
+    return render(request, "feeds/feed.xsl", content_type="application/xslt+xml; charset=utf-8")

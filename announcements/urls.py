@@ -62,6 +62,7 @@ urlpatterns = [
 feed_urlpatterns = (
     [
         path("news/feed/<feedformat:format>/", feeds.news_feed, name="news"),
+        path("news/feed.xsl", feeds.stylesheet, name="stylesheet"),
         path("news/tags/<slug:slug>/feed/<feedformat:format>/", feeds.tag_feed, name="tag"),
         path("members/<slug:slug>/feed/<feedformat:format>/", feeds.member_feed, name="member"),
     ],

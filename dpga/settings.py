@@ -193,7 +193,11 @@ if TASKS_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {
         "default": {
-            "URL": os.environ.get("DJANGO_TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
+            "URL": os.environ.get(
+                "DJANGO_TASKS_REDIS_URL", REDIS_URL or "redis://127.0.0.1:6379/0"
+            ),
+            # Every job is retried, after a worker's crash too (dpga/rq_jobs.py).
+            "QUEUE_CLASS": "dpga.rq_jobs.RetryingQueue",
         }
     }
 # RQ holds tasks outside the database: hand them over once the change is committed.

@@ -110,6 +110,7 @@ def csp_directives(response):
         "/news/{slug}/",
         "/news/feed/rss/",
         "/news/feed/atom/",
+        "/fr/news/feed.xsl",
         "/admin/login/",
         "/no-such-page/",
     ],

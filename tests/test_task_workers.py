@@ -109,6 +109,16 @@ def stop_worker(worker):
         worker.wait(10)
 
 
+def crash(worker):
+    """SIGKILL a worker and what it forked, as a lost host or the OOM killer would: RQ
+    runs each job in a child process of its own process group."""
+    children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True)
+    for pid in children.stdout.split():
+        os.kill(int(pid), signal.SIGKILL)
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(10)
+
+
 def wait_for(condition, within=90):
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
@@ -229,3 +239,84 @@ def test_rq_workers_run_the_tasks_from_redis(tmp_path, services):
     finally:
         stop_worker(worker)
     assert sorted(m["Subject"] for m in smtp.messages) == ["Picture news", "Scheduled news"]
+
+
+SUBSCRIBE = """
+from django.utils import timezone
+from announcements.models import Subscriber
+Subscriber.objects.create(email="reader@example.org", all_news=True, confirmed_at=timezone.now())
+"""
+
+PUBLISH = """
+from django.utils import timezone
+from announcements.models import Announcement
+Announcement.objects.create(title="Crash news", slug="crash-news", summary="S.", body="B.",
+                            status="published", publish_at=timezone.now())
+"""
+
+SENT = """
+from announcements.models import Delivery
+print(Delivery.objects.filter(sent_at__isnull=False).count())
+"""
+
+
+def sent(env):
+    return int(manage(env, "shell", script=SENT).strip().splitlines()[-1])
+
+
+# What RQ's own registry cleanup (every worker's, when it starts and each ten minutes)
+# does once the dead worker's heartbeat has lapsed (90 s): run now, with the clock ahead.
+LAPSED = """
+import time
+import django_rq
+django_rq.get_queue("default").started_job_registry.cleanup(timestamp=time.time() + 120)
+"""
+
+
+@pytest.mark.skipif(not REDIS, reason="REDIS_URL names no Redis server")
+@pytest.mark.parametrize("restarted_as", ["slot-1", "slot-2"])
+def test_an_rq_worker_killed_mid_email_has_its_task_run_again_and_the_email_arrives_once(
+    tmp_path, services, restarted_as
+):
+    """slot-1: the process manager restarts the dead worker's slot, which takes its job
+    back at once; slot-2: a worker elsewhere, which RQ hands the job to once the dead
+    worker's heartbeat has lapsed."""
+    smtp, _hub = services
+    import redis
+    from rq import Worker
+
+    connection = redis.Redis.from_url(REDIS)
+    connection.flushdb()  # the test run's own Redis database: no job of an earlier run
+    env = environment(
+        tmp_path,
+        f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_TASKS_BACKEND="rq",
+        DJANGO_TASKS_REDIS_URL=REDIS,
+        DJANGO_TASKS_RETRY_PAUSE="0",
+        EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}/",
+    )
+    manage(env, "migrate", "--no-input")
+    manage(env, "shell", script=SUBSCRIBE)
+    smtp.gate = threading.Event()  # the email hangs in the SMTP dialogue
+    worker = start_worker(env, "--worker-id", "slot-1")
+    try:
+        # Once the worker listens (its start-up catch-up is done), the news is published:
+        # one task in the queue sends its email.
+        assert wait_for(lambda: Worker.all(connection=connection)), "the worker never started"
+        manage(env, "shell", script=PUBLISH)
+        assert smtp.waiting.wait(90), "the worker never started sending"
+        crash(worker)  # mid-task
+        smtp.gate.set()
+        assert smtp.messages == []
+
+        worker = start_worker(env, "--worker-id", restarted_as)
+        if restarted_as == "slot-2":
+            manage(env, "shell", script=LAPSED)
+        assert wait_for(lambda: len(smtp.messages) >= 1), "the task was not run again"
+        # The delivery is recorded just after the SMTP server has accepted it.
+        assert wait_for(lambda: sent(env) == 1), manage(env, "shell", script=SENT)
+    finally:
+        stop_worker(worker)
+    manage(env, "worker", "--batch")  # whatever is left: nothing is sent twice
+    assert [m["Subject"] for m in smtp.messages] == ["Crash news"]
+    assert [m["To"] for m in smtp.messages] == ["reader@example.org"]

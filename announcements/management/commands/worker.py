@@ -6,7 +6,9 @@
   a worker with the same id gets its task run again), then runs ``db_worker``
   (django-tasks-db) with the options given.
 - rq: RQ's worker with the job class django-tasks-rq needs and its scheduler (for
-  tasks that run later, e.g. a scheduled announcement's emails).
+  tasks that run later, e.g. a scheduled announcement's emails), named by
+  ``--worker-id``: first it queues again the jobs the dead worker of that name left
+  running; RQ itself retries those of a worker that stopped beating (dpga/rq_jobs.py).
 - immediate: there is no worker; tasks run where they are enqueued.
 
 On start it also enqueues the emails of news published lately that a stopped queue
@@ -60,7 +62,7 @@ class Command(BaseCommand):
     help = "Run the background worker of the configured task backend (DJANGO_TASKS_BACKEND)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--worker-id", help="a stable id per worker slot (database)")
+        parser.add_argument("--worker-id", help="a stable id per worker slot")
         parser.add_argument(
             "--batch", action="store_true", help="run what is due, then stop (database)"
         )
@@ -70,24 +72,25 @@ class Command(BaseCommand):
 
     def handle(self, *args, worker_id=None, batch=False, interval=1.0, **options):
         backend = settings.TASKS_BACKEND
-        if backend in {"database", "rq"}:
-            catch_up()
-            if not digest_round_waiting(backend):
-                enqueue(send_digests)
+        if backend not in {"database", "rq"}:
+            raise CommandError(f"The {backend!r} task backend has no worker: tasks run at once.")
+        catch_up()
+        if not digest_round_waiting(backend):
+            enqueue(send_digests)
         if backend == "database":
             taken = take_back_stale_tasks(worker_id)
-            if taken:
-                self.stdout.write(f"Took back {taken} task(s) a stopped worker left running.")
-            arguments = ["--no-startup-delay", "--no-reload", "--interval", str(interval)]
-            if worker_id:
-                arguments += ["--worker-id", worker_id]
-            if batch:
-                arguments.append("--batch")
-            call_command("db_worker", *arguments, verbosity=options["verbosity"])
-        elif backend == "rq":
-            arguments = ["--job-class", "django_tasks_rq.Job", "--with-scheduler"]
-            if batch:
-                arguments.append("--burst")
-            call_command("rqworker", *arguments, verbosity=options["verbosity"])
+            command, arguments = "db_worker", ["--no-startup-delay", "--no-reload"]
+            arguments += ["--interval", str(interval)]
+            arguments += ["--worker-id", worker_id] if worker_id else []
+            arguments += ["--batch"] if batch else []
         else:
-            raise CommandError(f"The {backend!r} task backend has no worker: tasks run at once.")
+            from dpga.rq_jobs import take_back_jobs_of
+
+            taken = take_back_jobs_of(worker_id) if worker_id else 0
+            command, arguments = "rqworker", ["--job-class", "django_tasks_rq.Job"]
+            arguments.append("--with-scheduler")
+            arguments += ["--name", worker_id] if worker_id else []
+            arguments += ["--burst"] if batch else []
+        if taken:
+            self.stdout.write(f"Took back {taken} task(s) a stopped worker left running.")
+        call_command(command, *arguments, verbosity=options["verbosity"])

@@ -4,7 +4,8 @@ Django's makemessages understands only its own template language. For a
 Jinja2 template, Jinja2's own extractor (``jinja2.ext.babel_extract``, the one
 Babel uses) finds the messages -- ``_()``, ``gettext()``, ``ngettext()``,
 ``{% trans %}`` ... -- and each is written as the Python call xgettext reads, on
-its template line. Everything else is Django's command as it is.
+its template line. Besides .html, .txt and .py files it reads .xsl ones (the feeds'
+stylesheet is a Jinja2 template); everything else is Django's command as it is.
 """
 
 import io
@@ -60,3 +61,7 @@ class BuildFile(makemessages.BuildFile):
 
 class Command(makemessages.Command):
     build_file_class = BuildFile
+
+    def handle(self, *args, **options):
+        options["extensions"] = [*(options.get("extensions") or ["html", "txt", "py"]), "xsl"]
+        return super().handle(*args, **options)
