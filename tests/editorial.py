@@ -1,8 +1,9 @@
 """Small factories for the editorial tests (workflow, previews, history, addresses)."""
 
 import datetime
+import importlib
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.utils import timezone
 from taggit.utils import edit_string_for_tags
@@ -88,3 +89,26 @@ def logged_in(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def ensure_roles():
+    """The Editors and Publishers groups (data migrations 0002 and 0013, the picture
+    library), which a flush removes."""
+    roles = importlib.import_module("announcements.migrations.0002_roles")
+    library = importlib.import_module("announcements.migrations.0013_picture_library_permissions")
+    library_permissions = [("dpga", codename) for codename in library.CODENAMES]
+
+    def permissions(pairs):
+        return [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in pairs
+        ]
+
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(*permissions(roles.EDITOR_PERMISSIONS + library_permissions))
+    publishers, _ = Group.objects.get_or_create(name="Publishers")
+    publishers.permissions.add(
+        *permissions(
+            roles.EDITOR_PERMISSIONS + roles.PUBLISHER_EXTRA_PERMISSIONS + library_permissions
+        )
+    )

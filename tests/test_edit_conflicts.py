@@ -19,6 +19,7 @@ from .editorial import (
     admin_change_url,
     change_form_data,
     editor,
+    ensure_roles,
     logged_in,
     make_announcement,
     make_member,
@@ -197,6 +198,7 @@ def test_two_people_saving_one_translation(kind):
 def test_two_saves_at_the_same_moment_are_checked_one_after_the_other(monkeypatch):
     """Paul's save has passed its check and is still writing when Edna's arrives: hers
     waits for his to commit, then is checked against it and refused; nothing is lost."""
+    ensure_roles()  # committed data: the roles of the data migrations may have been flushed
     edna, paul = editor(), publisher()
     draft = make_announcement(title="First title", body="First body.", author=edna)
     url = admin_change_url(draft)

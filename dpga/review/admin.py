@@ -25,6 +25,7 @@ import types
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -219,8 +220,8 @@ class PendingChangesAdminMixin:
         conflict one after the other (conflicts.py), never both against the same old
         values. Read again once locked: what the other save committed is seen."""
         obj = super().get_object(request, object_id, from_field)
-        if obj is None or request.method != "POST":
-            return obj
+        if obj is None or request.method != "POST" or transaction.get_autocommit():
+            return obj  # a lock lasts only as long as a transaction (autosave has none)
         return self.get_queryset(request).select_for_update(of=("self",)).get(pk=obj.pk)
 
     def get_queryset(self, request):

@@ -6,16 +6,16 @@ exactly what to install; with DPGA_REQUIRE_BROWSER_TOOLS=1 (set by .ci/run) a mi
 tool fails the run instead, so CI can never go green by skipping them.
 """
 
-import importlib
 import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.utils import timezone
+
+from tests.editorial import ensure_roles  # noqa: F401 (the browser tests import it from here)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
 # make between browser steps are still plain synchronous calls.
@@ -119,29 +119,6 @@ def axe_source():
 def site_urls(settings):
     """Serve uploaded pictures from the live server too (DEBUG is off in tests)."""
     settings.ROOT_URLCONF = "tests.browser.urls"
-
-
-def ensure_roles():
-    """The Editors and Publishers groups (data migrations 0002 and 0013, the picture
-    library), which a flush removes."""
-    roles = importlib.import_module("announcements.migrations.0002_roles")
-    library = importlib.import_module("announcements.migrations.0013_picture_library_permissions")
-    library_permissions = [("dpga", codename) for codename in library.CODENAMES]
-
-    def permissions(pairs):
-        return [
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in pairs
-        ]
-
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(*permissions(roles.EDITOR_PERMISSIONS + library_permissions))
-    publishers, _ = Group.objects.get_or_create(name="Publishers")
-    publishers.permissions.add(
-        *permissions(
-            roles.EDITOR_PERMISSIONS + roles.PUBLISHER_EXTRA_PERMISSIONS + library_permissions
-        )
-    )
 
 
 @pytest.fixture
