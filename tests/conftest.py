@@ -5,6 +5,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import modify_settings
 from django.utils import timezone
 
 
@@ -75,3 +77,15 @@ def noon():
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
     with time_machine.travel(moment, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time_on_sqlite():
+    """The live server's request threads share the in-memory SQLite connection: they
+    take turns (tests/one_request_at_a_time.py)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    middleware = "tests.one_request_at_a_time.OneRequestAtATimeMiddleware"
+    with modify_settings(MIDDLEWARE={"prepend": middleware}):
+        yield
