@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import modify_settings
 from django.utils import timezone
 
+from tests import one_request_at_a_time
+
 
 def pytest_sessionstart(session):
     """Compile the interface translations (.po -> .mo) as `make install` does.
@@ -88,4 +90,15 @@ def one_request_at_a_time_on_sqlite():
         return
     middleware = "tests.one_request_at_a_time.OneRequestAtATimeMiddleware"
     with modify_settings(MIDDLEWARE={"prepend": middleware}):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    """A live-server test's database is emptied while no request is being answered
+    (one may still be in flight from the browser): on SQLite they share a connection."""
+    if "live_server" in getattr(item, "fixturenames", ()) and connection.vendor == "sqlite":
+        with one_request_at_a_time.LOCK:
+            yield
+    else:
         yield
