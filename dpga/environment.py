@@ -96,7 +96,7 @@ def cache_settings(environ, *, local, base_dir):
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": environ.get("DJANGO_CACHE_DIR", str(base_dir / "var" / "cache")),
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "OPTIONS": {"MAX_ENTRIES": 10000},  # about 5,000 pages and their validators
         }
     }
 

@@ -6,12 +6,13 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import parse_http_date
 
 from announcements.models import Announcement
-from dpga.caching import content_version
+from dpga.caching import content_version, page_cache
 
 from .editorial import publisher
 from .factories import make_announcement, make_draft, make_scheduled
@@ -106,6 +107,21 @@ def test_if_modified_since_gets_304_until_the_content_changes(client, world, url
 def test_a_304_is_answered_for_a_page_rendered_with_the_cache_off(client, world, settings):
     settings.PAGE_CACHE_ENABLED = False
     etag = client.get("/news/")["ETag"]
+    assert client.get("/news/", headers={"if-none-match": etag}).status_code == 304
+
+
+def test_a_revalidation_with_another_etag_gets_the_whole_page(client, world):
+    page = client.get("/news/")
+    response = client.get("/news/", headers={"if-none-match": '"an-etag-of-another-page"'})
+    assert response.status_code == 200
+    assert response.content == page.content and response["ETag"] == page["ETag"]
+
+
+def test_a_page_whose_validators_were_evicted_is_still_answered_304(client, world):
+    """The cache may drop either entry of a page: the page alone answers too."""
+    etag = client.get("/news/")["ETag"]
+    key, _language = page_cache.page_key(RequestFactory().get("/news/"))
+    assert cache.delete(page_cache.validators_key(key))
     assert client.get("/news/", headers={"if-none-match": etag}).status_code == 304
 
 

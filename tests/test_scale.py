@@ -174,6 +174,29 @@ def test_a_cached_page_costs_no_query_and_one_cache_read(
         )
 
 
+def test_a_conditional_request_reads_the_validators_not_the_page(
+    client, django_assert_num_queries, cache_reads
+):
+    """A feed reader's or browser's revalidation reads the version and the page's few
+    validators together, never the page itself, and is answered 304 with them."""
+    member = make_member(slug="unicef", name="UNICEF")
+    add_news(12, member)
+    for url in [*urls().values(), "/news/feed/rss/"]:
+        page = client.get(url)
+        cache_reads.clear()
+        with django_assert_num_queries(0):
+            response = client.get(url, headers={"if-none-match": page["ETag"]})
+        assert response.status_code == 304, url
+        assert (response["ETag"], response["Vary"]) == (page["ETag"], page["Vary"])
+        assert response["Last-Modified"] == page["Last-Modified"]
+        assert "public" in response["Cache-Control"]
+        [read] = cache_reads
+        assert touches(read, content_version.VERSION_KEY), (url, cache_reads)
+        assert [key for key in read if key != content_version.VERSION_KEY][0].endswith(
+            ":validators"
+        )
+
+
 # Page weight ---------------------------------------------------------------------
 
 

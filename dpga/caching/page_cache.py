@@ -16,7 +16,9 @@ and is served only for that version, so any change to content makes every cached
 response stale at once, with nothing to purge; and only before the content
 state's ``valid_until`` (the next scheduled publish time): a scheduled
 announcement shows on the first request after its time. A hit costs one cache
-read (the version and the page together) and builds nothing.
+read (the version and the page together) and builds nothing. Beside each page
+its validators are kept (ETag, Last-Modified, Vary: what a 304 repeats), so a
+conditional request reads the version and those few headers, not the page.
 
 Public responses also carry ``ETag`` / ``Last-Modified`` (answered with 304)
 and ``Cache-Control: public, max-age, stale-while-revalidate`` for CDNs, with
@@ -114,15 +116,55 @@ def add_public_headers(response, state, now):
     patch_vary_headers(response, ["Cookie"])
 
 
+# The headers a 304 repeats from the full response (RFC 9110, 15.4.5).
+VALIDATOR_HEADERS = ("ETag", "Last-Modified", "Vary", "Content-Location", "Expires")
+
+
+def is_conditional(request):
+    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+
+
 def answer_conditionally(request, response):
     """304 when the request's validators match the response's, else the response."""
-    if "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MODIFIED_SINCE" not in request.META:
+    if not is_conditional(request):
         return response
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
     conditional = get_conditional_response(
         request, etag=response.get("ETag"), last_modified=last_modified, response=response
     )
     return conditional if conditional is not None else response
+
+
+def validators_key(key):
+    return f"{key}:validators"
+
+
+def kept_validators(response):
+    """What a conditional request needs of a cached page: the headers a 304 repeats."""
+    return {name: response[name] for name in VALIDATOR_HEADERS if response.has_header(name)}
+
+
+def fresh(entry, version, now):
+    """(valid_until, the kept value) of a page-cache entry rendered for `version` and
+    still fresh, else None."""
+    if entry is None:
+        return None
+    rendered_for, valid_until, value = entry
+    if rendered_for != version or not content_version.is_fresh(valid_until, now):
+        return None
+    return valid_until, value
+
+
+def not_modified(request, valid_until, validators, now):
+    """A 304 with a cached page's validators when the request's match them, else None."""
+    last_modified = parse_http_date_safe(validators.get("Last-Modified", ""))
+    answer = get_conditional_response(request, validators.get("ETag"), last_modified)
+    if answer is None or answer.status_code != 304:
+        return None
+    for name, value in validators.items():
+        answer.headers[name] = value
+    answer.headers["Cache-Control"] = cache_control(valid_until, now)
+    return answer
 
 
 def kept_copy(response):
@@ -157,12 +199,9 @@ class PageCacheMiddleware:
         if key is None or not settings.PAGE_CACHE_ENABLED:
             version = content_version.current_version()
         else:
-            version, entry = content_version.current_version_and(key)
-            if entry is not None:
-                rendered_for, valid_until, response = entry
-                if rendered_for == version and content_version.is_fresh(valid_until, now):
-                    response.headers["Cache-Control"] = cache_control(valid_until, now)
-                    return answer_conditionally(request, response)
+            version, answer = self.cached_answer(request, key, now)
+            if answer is not None:
+                return answer
 
         response = self.get_response(request)
         if key is None or not is_public_view(request) or not is_storable(response, language):
@@ -171,6 +210,32 @@ class PageCacheMiddleware:
         add_public_headers(response, state, now)
         if request.method == "GET" and settings.PAGE_CACHE_ENABLED:
             timeout = content_version.timeout_until(state["valid_until"], now)
-            entry = (version, state["valid_until"], kept_copy(response))
-            cache.set(key, entry, timeout)
+            valid_until = state["valid_until"]
+            entries = {
+                key: (version, valid_until, kept_copy(response)),
+                validators_key(key): (version, valid_until, kept_validators(response)),
+            }
+            cache.set_many(entries, timeout)
         return answer_conditionally(request, response)
+
+    def cached_answer(self, request, key, now):
+        """(the content version, the answer from the page cache or None).
+
+        A conditional request first reads only the page's validators: a 304 needs
+        no more. Otherwise (or when they do not match) the page is read.
+        """
+        if is_conditional(request):
+            version, entry = content_version.current_version_and(validators_key(key))
+            found = fresh(entry, version, now)
+            answer = not_modified(request, *found, now) if found is not None else None
+            if answer is not None:
+                return version, answer
+            entry = cache.get(key)
+        else:
+            version, entry = content_version.current_version_and(key)
+        found = fresh(entry, version, now)
+        if found is None:
+            return version, None
+        valid_until, response = found
+        response.headers["Cache-Control"] = cache_control(valid_until, now)
+        return version, answer_conditionally(request, response)
