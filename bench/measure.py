@@ -120,16 +120,21 @@ def run_wrk(wrk, url, args, headers=()):
 
 
 def warm_up(server, path, headers=()):
-    request = urllib.request.Request(
-        server.url(path), headers=dict(h.split(": ", 1) for h in headers)
-    )
+    """Three requests, as wrk will send them; one sent with an ETag must be answered 304
+    (else the row would measure whole pages)."""
+    headers = dict(h.split(": ", 1) for h in headers)
+    request = urllib.request.Request(server.url(path), headers=headers)
     for _ in range(3):
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 response.read()
+                status = response.status
         except urllib.error.HTTPError as error:  # 304 arrives as an HTTPError
             if error.code != 304:
                 raise
+            status = 304
+    if "If-None-Match" in headers and status != 304:
+        raise RuntimeError(f"{path} answered {status} to its own ETag, not 304")
 
 
 def with_ratios(name, path, figures, baselines):
