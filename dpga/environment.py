@@ -12,8 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 
-def env_bool(name, default=False, environ=None):
-    value = (os.environ if environ is None else environ).get(name)
+def env_bool(name, default=False):
+    value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -37,13 +37,6 @@ def database_settings(environ, *, base_dir):
     if database["ENGINE"] == "django.db.backends.postgresql":
         database.setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", int(environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
-        )
-        # Parameters bound by the server, and psycopg prepares a query its connection
-        # has run 5 times: PostgreSQL parses and plans it once. Off (0) behind PgBouncer
-        # in transaction mode, which cannot keep a connection's prepared statements.
-        prepared = env_bool("DJANGO_DB_SERVER_SIDE_BINDING", True, environ)
-        database["OPTIONS"].update(
-            server_side_binding=prepared, prepare_threshold=5 if prepared else None
         )
     return {"default": database}
 
