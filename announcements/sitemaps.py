@@ -2,7 +2,7 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import override
@@ -49,10 +49,18 @@ class SiteSitemap(Sitemap):
 
 
 class AnnouncementSitemap(SiteSitemap):
-    """Each published announcement in its original language and its translations."""
+    """Each published announcement in its original language and its translations.
+
+    Paged by announcement, not by address: Django's i18n sitemaps read every item
+    (and here every item's translations) to page their (item, language) pairs, for
+    every page and for the index. Here a page reads its own `limit` announcements,
+    and each gives one address per language its text exists in, all with the same
+    alternates.
+    """
 
     changefreq = "monthly"
-    limit = 5000
+    limit = 1000  # at most 6,000 addresses a page (the protocol allows 50,000)
+    i18n = False  # each announcement's languages are added by get_urls()
 
     def items(self):
         return (
@@ -62,8 +70,25 @@ class AnnouncementSitemap(SiteSitemap):
             .with_all_translations()
         )
 
-    def get_languages_for_item(self, item):
-        return item.available_languages()
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = []
+        for url in super().get_urls(page=page, site=site, protocol=protocol):
+            item = url["item"]
+            alternates = []
+            for code in [*item.available_languages(), settings.LANGUAGE_CODE]:
+                with override(code):
+                    location = urljoin(url["location"], self.location(item))
+                alternates.append({"location": location, "lang_code": code})
+            alternates[-1]["lang_code"] = "x-default"
+            urls += [
+                {**url, "location": a["location"], "alternates": alternates}
+                for a in alternates[:-1]
+            ]
+        return urls
+
+    def get_latest_lastmod(self):
+        """For the sitemap index: one query, not a read of every announcement."""
+        return Announcement.objects.newest_change()
 
     def lastmod(self, item):
         return max(item.updated_at, item.publish_at)
@@ -110,13 +135,19 @@ sitemaps = {
 }
 
 
-# One address for every language (it lists all the languages' pages), included by
-# dpga/urls.py.
+# One address for every language (they list all the languages' pages), included by
+# dpga/urls.py: the index, and each section's pages (sitemap-news.xml?p=2 ...).
 urlpatterns = [
     path(
         "sitemap.xml",
-        cache_control(max_age=3600)(sitemap),
-        {"sitemaps": sitemaps, "template_name": "sitemaps/sitemap.xml"},
+        cache_control(max_age=3600)(sitemap_views.index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_control(max_age=3600)(sitemap_views.sitemap),
+        {"sitemaps": sitemaps, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap-section",
     ),
 ]

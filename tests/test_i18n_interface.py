@@ -289,7 +289,7 @@ def test_the_switcher_on_a_missing_page_leads_to_each_home(client):
 
 def test_the_switcher_on_a_missing_sitemap_page_is_a_404_not_a_500(client):
     # The sitemap's route is given a dict (its sitemaps): its 404 page still has a switcher.
-    response = client.get("/sitemap.xml?p=0")
+    response = client.get("/sitemap-news.xml?p=0")
     assert response.status_code == 404
     assert switcher_targets(response.text)["fr"].startswith("/")
 

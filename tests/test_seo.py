@@ -5,7 +5,6 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
@@ -20,6 +19,7 @@ from dpga import seo
 from members.models import Member
 
 from .factories import image_bytes, make_announcement, make_member
+from .sitemap_helpers import SITEMAP, sitemap_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -291,22 +291,12 @@ def test_the_404_page_is_not_indexed_and_names_no_canonical(client):
     assert "canonical" not in page.links and "og:url" not in page.meta
 
 
-SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 IMAGE = "{http://www.google.com/schemas/sitemap-image/1.1}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-def sitemap_urls(client):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ElementTree.fromstring(response.content)  # noqa: S314 - the site's own sitemap
-    return {
-        url.findtext("s:loc", namespaces=SITEMAP): url for url in root.findall("s:url", SITEMAP)
-    }
-
-
 def test_sitemap_has_lastmod_and_image_entries(client, site):
-    urls = sitemap_urls(client)
+    urls = sitemap_entries(client)
     pictured = urls["http://testserver/news/pictured/"]
     assert pictured.findtext("s:lastmod", namespaces=SITEMAP) == seo.w3c_datetime(
         max(site["pictured"].updated_at, site["pictured"].publish_at)
@@ -329,7 +319,7 @@ def test_sitemap_lists_language_alternates_when_the_site_has_languages(client, s
     site["pictured"].translations.create(
         language="fr", title="Illustrée", slug="illustree", summary="Résumé."
     )
-    urls = sitemap_urls(client)
+    urls = sitemap_entries(client)
     pictured = next(url for loc, url in urls.items() if loc.endswith("/news/pictured/"))
     hreflangs = {link.get("hreflang") for link in pictured.iter(f"{XHTML}link")}
     assert hreflangs == {"en", "fr", "x-default"}

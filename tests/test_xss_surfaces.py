@@ -21,6 +21,7 @@ from members.models import Member
 
 from .factories import image_upload, make_user
 from .markup_safety import html_problems, json_feed_problems, load_payloads, xml_problems
+from .sitemap_helpers import sitemap_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +262,8 @@ def test_feeds_sitemap_and_open_data_carry_no_script(staff_client, monkeypatch):
     if open_data_page:
         _collect(client, open_data_page, problems)
 
-    _collect(client, "/sitemap.xml", problems, "xml")
+    for page in ["/sitemap.xml", *sitemap_pages(client)]:
+        _collect(client, page, problems, "xml")
     assert not problems, _report(problems)
 
 

@@ -5,7 +5,7 @@ A response is cached only when all of these hold:
 - the request is a GET from someone without a session or pending messages
   (no session cookie, no messages cookie, no Authorization header): staff and
   anyone logged in are never served a cached response and never store one;
-- the view is public (the home page, search, and the ``announcements``,
+- the view is public (the home page, search, the sitemap, and the ``announcements``,
   ``members`` and ``feeds`` URL namespaces);
 - the response is a 200 that sets no cookie, is not marked private/no-store
   (a staff draft preview is ``never_cache``) and is in the language the key
@@ -44,7 +44,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from . import content_version
 
 PUBLIC_NAMESPACES = frozenset({"announcements", "members", "feeds"})
-PUBLIC_URL_NAMES = frozenset({"home", "search"})
+PUBLIC_URL_NAMES = frozenset({"home", "search", "sitemap", "sitemap-section"})
 UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
 
 
