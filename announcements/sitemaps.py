@@ -6,7 +6,6 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import override
-from django.views.decorators.cache import cache_control
 
 from members.models import Member
 
@@ -35,15 +34,24 @@ class SiteSitemap(Sitemap):
         """The addresses of the pictures shown on the item's page."""
         return []
 
+    def address(self, url, item, language):
+        """The item's absolute address in `language` (on the host of `url`)."""
+        with override(language):
+            return urljoin(url["location"], self.location(item))
+
+    def x_default(self, url, item):
+        return {
+            "location": self.address(url, item, settings.LANGUAGE_CODE),
+            "lang_code": "x-default",
+        }
+
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         for url in urls:
             item = url["item"]
             if self.i18n:  # the items are (item, language code) pairs then
                 item = item[0]
-                with override(settings.LANGUAGE_CODE):
-                    default = urljoin(url["location"], self.location(item))
-                url["alternates"].append({"location": default, "lang_code": "x-default"})
+                url["alternates"].append(self.x_default(url, item))
             url["images"] = [urljoin(url["location"], src) for src in self.images(item)]
         return urls
 
@@ -74,15 +82,13 @@ class AnnouncementSitemap(SiteSitemap):
         urls = []
         for url in super().get_urls(page=page, site=site, protocol=protocol):
             item = url["item"]
-            alternates = []
-            for code in [*item.available_languages(), settings.LANGUAGE_CODE]:
-                with override(code):
-                    location = urljoin(url["location"], self.location(item))
-                alternates.append({"location": location, "lang_code": code})
-            alternates[-1]["lang_code"] = "x-default"
+            languages = [
+                {"location": self.address(url, item, code), "lang_code": code}
+                for code in item.available_languages()
+            ]
+            alternates = [*languages, self.x_default(url, item)]
             urls += [
-                {**url, "location": a["location"], "alternates": alternates}
-                for a in alternates[:-1]
+                {**url, "location": a["location"], "alternates": alternates} for a in languages
             ]
         return urls
 
@@ -136,17 +142,18 @@ sitemaps = {
 
 
 # One address for every language (they list all the languages' pages), included by
-# dpga/urls.py: the index, and each section's pages (sitemap-news.xml?p=2 ...).
+# dpga/urls.py: the index, and each section's pages (sitemap-news.xml?p=2 ...). Their
+# lifetimes are the page cache's, as every public page's (dpga/caching/page_cache.py).
 urlpatterns = [
     path(
         "sitemap.xml",
-        cache_control(max_age=3600)(sitemap_views.index),
+        sitemap_views.index,
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        cache_control(max_age=3600)(sitemap_views.sitemap),
+        sitemap_views.sitemap,
         {"sitemaps": sitemaps, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap-section",
     ),

@@ -209,8 +209,8 @@ class PageCacheMiddleware:
         state = content_version.content_state(version)
         add_public_headers(response, state, now)
         if request.method == "GET" and settings.PAGE_CACHE_ENABLED:
-            timeout = content_version.timeout_until(state["valid_until"], now)
             valid_until = state["valid_until"]
+            timeout = content_version.timeout_until(valid_until, now)
             entries = {
                 key: (version, valid_until, kept_copy(response)),
                 validators_key(key): (version, valid_until, kept_validators(response)),
