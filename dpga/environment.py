@@ -63,41 +63,48 @@ def database_query_timeout(environ, database):
 def cache_settings(environ, *, local, base_dir):
     """CACHES: Redis at REDIS_URL (failing open, with bounded timeouts); else a
     local-memory cache for `make run` and the tests (`local`); else a cache on disk
-    that gunicorn's workers share."""
+    that gunicorn's workers share. Beside it, "local": each process's copies of the
+    pages it served from the shared cache (dpga/caching/page_cache.py)."""
+    return {
+        "default": shared_cache(environ, local=local, base_dir=base_dir),
+        "local": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            # About 17 MB a process at most, for pages of 16 KB.
+            "OPTIONS": {"MAX_ENTRIES": int(environ.get("DJANGO_LOCAL_PAGE_ENTRIES", "1000"))},
+        },
+    }
+
+
+def shared_cache(environ, *, local, base_dir):
     redis_url = environ.get("REDIS_URL", "")
     if redis_url:
         return {
-            "default": {
-                # Fails open: without Redis, pages are rendered from the database.
-                "BACKEND": "dpga.caching.fail_open.FailOpenRedisCache",
-                "LOCATION": redis_url,
-                "KEY_PREFIX": environ.get("DJANGO_CACHE_PREFIX", "dpga"),
-                # A Redis that stops answering holds a request this long at most (seconds).
-                "OPTIONS": {
-                    "socket_timeout": float(environ.get("DJANGO_REDIS_TIMEOUT", "0.25")),
-                    "socket_connect_timeout": float(
-                        environ.get("DJANGO_REDIS_CONNECT_TIMEOUT", "0.25")
-                    ),
-                },
-            }
+            # Fails open: without Redis, pages are rendered from the database.
+            "BACKEND": "dpga.caching.fail_open.FailOpenRedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": environ.get("DJANGO_CACHE_PREFIX", "dpga"),
+            # A Redis that stops answering holds a request this long at most (seconds).
+            "OPTIONS": {
+                "socket_timeout": float(environ.get("DJANGO_REDIS_TIMEOUT", "0.25")),
+                "socket_connect_timeout": float(
+                    environ.get("DJANGO_REDIS_CONNECT_TIMEOUT", "0.25")
+                ),
+            },
         }
     if local:
         return {
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "dpga",
-                "OPTIONS": {"MAX_ENTRIES": 2000},
-            }
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "dpga",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     # Without Redis, gunicorn's worker processes share a cache on disk: a
     # per-process memory cache would let one worker serve a page another
     # worker's admin change has made out of date.
     return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": environ.get("DJANGO_CACHE_DIR", str(base_dir / "var" / "cache")),
-            "OPTIONS": {"MAX_ENTRIES": 10000},  # about 5,000 pages and their validators
-        }
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": environ.get("DJANGO_CACHE_DIR", str(base_dir / "var" / "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 10000},  # about 5,000 pages and their validators
     }
 
 

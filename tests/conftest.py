@@ -61,12 +61,14 @@ def backup_dir(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Every test starts with an empty cache: no page rendered by another test."""
-    from django.core.cache import cache
+    """Every test starts with empty caches: no page rendered by another test."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -132,9 +132,8 @@ def test_a_rendered_page_reads_the_content_state_once_and_its_page_index_in_one_
         assert len(cache_reads) == expected, (name, cache_reads)
 
 
-@pytest.fixture
-def cache_reads(monkeypatch):
-    """Every read of the cache (a key, or get_many()'s list of keys), in order."""
+def recorded_reads(monkeypatch, cache):
+    """Every read of `cache` (a key, or get_many()'s list of keys), in order."""
     reads, inside = [], []
     for method in ("get", "get_many"):
         original = getattr(cache, method)
@@ -152,49 +151,91 @@ def cache_reads(monkeypatch):
     return reads
 
 
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """Every read of the shared cache (Redis, or files on disk): each a round trip."""
+    return recorded_reads(monkeypatch, cache)
+
+
+@pytest.fixture
+def local_reads(monkeypatch):
+    """Every read of this process's copies of page-cache entries."""
+    return recorded_reads(monkeypatch, caches["local"])
+
+
 def touches(key, wanted):
     """Whether a cache read (one key, or get_many()'s list) reads `wanted`."""
     return key == wanted or (isinstance(key, list) and wanted in key)
 
 
-def test_a_cached_page_costs_no_query_and_one_cache_read(
-    client, django_assert_num_queries, cache_reads
+def test_a_cached_page_costs_no_query_and_one_shared_cache_read(
+    client, django_assert_num_queries, cache_reads, local_reads
 ):
-    """A page from the page cache reads the content version and the page together."""
+    """A page from the page cache reads the content version from the shared cache, and
+    the page from this process's copy."""
     member = make_member(slug="unicef", name="UNICEF")
     add_news(12, member)
     for url in urls().values():
-        client.get(url)
+        page = client.get(url)
         cache_reads.clear()
+        local_reads.clear()
         with django_assert_num_queries(0):
-            assert client.get(url).status_code == 200
-        assert len(cache_reads) == 1 and touches(cache_reads[0], content_version.VERSION_KEY), (
-            url,
-            cache_reads,
-        )
+            response = client.get(url)
+        assert response.status_code == 200 and response.content == page.content
+        assert cache_reads == [content_version.VERSION_KEY], (url, cache_reads)
+        assert len(local_reads) == 1 and not local_reads[0].endswith(":validators")
+
+
+def test_a_page_another_process_stored_is_read_from_the_shared_cache_once(
+    client, django_assert_num_queries, cache_reads
+):
+    """A process without its own copy (another worker rendered the page) reads the
+    page from the shared cache once, then keeps a copy."""
+    add_news(3, make_member(slug="unicef", name="UNICEF"))
+    page = client.get("/news/")
+    caches["local"].clear()
+    cache_reads.clear()
+    with django_assert_num_queries(0):
+        assert client.get("/news/").content == page.content
+    assert cache_reads[0] == content_version.VERSION_KEY and len(cache_reads) == 2
+    cache_reads.clear()
+    with django_assert_num_queries(0):
+        assert client.get("/news/").content == page.content
+    assert cache_reads == [content_version.VERSION_KEY]
+
+
+def test_a_process_never_serves_its_copy_after_a_change_another_process_made(client):
+    """Another worker's change only bumps the shared content version: this process's
+    copy of the page is not served for the new version."""
+    add_news(3, make_member(slug="unicef", name="UNICEF"))
+    assert b"Story number 0" in client.get("/news/").content
+    Announcement.objects.filter(slug="story-0").update(title="Story zero, corrected")
+    assert b"Story number 0" in client.get("/news/").content  # the copy: nothing bumped
+    content_version.store_new_version()  # what bump() stores, from another process
+    page = client.get("/news/").content
+    assert b"Story zero, corrected" in page and b"Story number 0" not in page
 
 
 def test_a_conditional_request_reads_the_validators_not_the_page(
-    client, django_assert_num_queries, cache_reads
+    client, django_assert_num_queries, cache_reads, local_reads
 ):
     """A feed reader's or browser's revalidation reads the version and the page's few
-    validators together, never the page itself, and is answered 304 with them."""
+    validators, never the page itself, and is answered 304 with them."""
     member = make_member(slug="unicef", name="UNICEF")
     add_news(12, member)
     for url in [*urls().values(), "/news/feed/rss/"]:
         page = client.get(url)
         cache_reads.clear()
+        local_reads.clear()
         with django_assert_num_queries(0):
             response = client.get(url, headers={"if-none-match": page["ETag"]})
         assert response.status_code == 304, url
         assert (response["ETag"], response["Vary"]) == (page["ETag"], page["Vary"])
         assert response["Last-Modified"] == page["Last-Modified"]
         assert "public" in response["Cache-Control"]
-        [read] = cache_reads
-        assert touches(read, content_version.VERSION_KEY), (url, cache_reads)
-        assert [key for key in read if key != content_version.VERSION_KEY][0].endswith(
-            ":validators"
-        )
+        assert cache_reads == [content_version.VERSION_KEY], (url, cache_reads)
+        [read] = local_reads
+        assert read.endswith(":validators"), (url, local_reads)
 
 
 # Page weight ---------------------------------------------------------------------

@@ -138,20 +138,6 @@ def current_version():
     return version
 
 
-def current_version_and(key):
-    """(the content version, the value cached under `key` or None), in one cache read."""
-    read = _READ.get()
-    if read is not None and "version" in read:
-        return read["version"], cache.get(key)
-    bump_again_if_missed()
-    found = cache.get_many([VERSION_KEY, key])
-    if VERSION_KEY not in found:
-        return current_version(), None
-    if read is not None:
-        read["version"] = found[VERSION_KEY]
-    return found[VERSION_KEY], found.get(key)
-
-
 class CacheUnavailable(Exception):
     """A change refused: the cache could not be told that content changed."""
 

@@ -15,10 +15,14 @@ Each entry records the content version it was rendered for (content_version.py)
 and is served only for that version, so any change to content makes every cached
 response stale at once, with nothing to purge; and only before the content
 state's ``valid_until`` (the next scheduled publish time): a scheduled
-announcement shows on the first request after its time. A hit costs one cache
-read (the version and the page together) and builds nothing. Beside each page
-its validators are kept (ETag, Last-Modified, Vary: what a 304 repeats), so a
+announcement shows on the first request after its time. Beside each page its
+validators are kept (ETag, Last-Modified, Vary: what a 304 repeats), so a
 conditional request reads the version and those few headers, not the page.
+
+Each process also keeps copies of the entries it stored or read (the "local"
+cache, Django's local-memory cache), so a hit reads only the version from the
+shared cache and builds nothing. A copy is used only for the version it was
+rendered for, like the shared entry: it cannot be out of date either.
 
 Public responses also carry ``ETag`` / ``Last-Modified`` (answered with 304)
 and ``Cache-Control: public, max-age, stale-while-revalidate`` for CDNs, with
@@ -29,7 +33,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -144,6 +148,18 @@ def kept_validators(response):
     return {name: response[name] for name in VALIDATOR_HEADERS if response.has_header(name)}
 
 
+def read_entry(key, version):
+    """The page-cache entry under `key`, from this process's copies when it holds one
+    rendered for `version`, else from the shared cache (and copied here)."""
+    entry = caches["local"].get(key)
+    if entry is not None and entry[0] == version:
+        return entry
+    entry = cache.get(key)
+    if entry is not None and entry[0] == version:
+        caches["local"].set(key, entry, content_version.timeout_until(entry[1], timezone.now()))
+    return entry
+
+
 def fresh(entry, version, now):
     """(valid_until, the kept value) of a page-cache entry rendered for `version` and
     still fresh, else None."""
@@ -216,6 +232,7 @@ class PageCacheMiddleware:
                 validators_key(key): (version, valid_until, kept_validators(response)),
             }
             cache.set_many(entries, timeout)
+            caches["local"].set_many(entries, timeout)
         return answer_conditionally(request, response)
 
     def cached_answer(self, request, key, now):
@@ -224,16 +241,13 @@ class PageCacheMiddleware:
         A conditional request first reads only the page's validators: a 304 needs
         no more. Otherwise (or when they do not match) the page is read.
         """
+        version = content_version.current_version()
         if is_conditional(request):
-            version, entry = content_version.current_version_and(validators_key(key))
-            found = fresh(entry, version, now)
+            found = fresh(read_entry(validators_key(key), version), version, now)
             answer = not_modified(request, *found, now) if found is not None else None
             if answer is not None:
                 return version, answer
-            entry = cache.get(key)
-        else:
-            version, entry = content_version.current_version_and(key)
-        found = fresh(entry, version, now)
+        found = fresh(read_entry(key, version), version, now)
         if found is None:
             return version, None
         valid_until, response = found
