@@ -8,13 +8,14 @@ import pytest
 from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
 from announcements.models import Announcement
 from announcements.views import PAGE_SIZE
-from dpga.caching import content_version
+from dpga.caching import content_version, page_cache
 
 from .factories import make_announcement, make_member, make_user
 
@@ -214,6 +215,19 @@ def test_a_process_never_serves_its_copy_after_a_change_another_process_made(cli
     content_version.store_new_version()  # what bump() stores, from another process
     page = client.get("/news/").content
     assert b"Story zero, corrected" in page and b"Story number 0" not in page
+
+
+def test_a_page_the_shared_cache_did_not_store_is_not_kept_in_the_process(client, monkeypatch):
+    """While the shared cache refuses writes (Redis lost), no copy is kept either: the
+    process's copies are only ever of what the shared cache holds."""
+    add_news(3, make_member(slug="unicef", name="UNICEF"))
+    monkeypatch.setattr(cache, "set_many", lambda entries, *args, **kwargs: list(entries))
+    assert client.get("/news/").status_code == 200
+    key, _language = page_cache.page_key(RequestFactory().get("/news/"))
+    assert caches["local"].get(key) is None
+    monkeypatch.undo()
+    client.get("/news/")
+    assert caches["local"].get(key) is not None
 
 
 def test_a_conditional_request_reads_the_validators_not_the_page(

@@ -231,8 +231,8 @@ class PageCacheMiddleware:
                 key: (version, valid_until, kept_copy(response)),
                 validators_key(key): (version, valid_until, kept_validators(response)),
             }
-            cache.set_many(entries, timeout)
-            caches["local"].set_many(entries, timeout)
+            if not cache.set_many(entries, timeout):  # a copy of what the shared cache holds
+                caches["local"].set_many(entries, timeout)
         return answer_conditionally(request, response)
 
     def cached_answer(self, request, key, now):
