@@ -67,12 +67,24 @@ def cache_settings(environ, *, local, base_dir):
     pages it served from the shared cache (dpga/caching/page_cache.py)."""
     return {
         "default": shared_cache(environ, local=local, base_dir=base_dir),
-        "local": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "pages",
-            # About 17 MB a process at most, for pages of 16 KB.
-            "OPTIONS": {"MAX_ENTRIES": int(environ.get("DJANGO_LOCAL_PAGE_ENTRIES", "1000"))},
-        },
+        "local": local_page_copies(environ),
+    }
+
+
+def local_page_copies(environ):
+    """DJANGO_LOCAL_PAGE_ENTRIES (1,000: about 17 MB a process for pages of 16 KB) page-
+    cache entries each process keeps a copy of; 0 keeps none."""
+    value = environ.get("DJANGO_LOCAL_PAGE_ENTRIES", "").strip() or "1000"
+    if not (value.isascii() and value.isdigit()):
+        raise ImproperlyConfigured(
+            f"DJANGO_LOCAL_PAGE_ENTRIES must be a whole number, 0 or more, not {value!r}."
+        )
+    if int(value) == 0:
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": int(value)},
     }
 
 

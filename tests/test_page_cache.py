@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.cache import cache, caches
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +14,7 @@ from django.utils.http import parse_http_date
 
 from announcements.models import Announcement
 from dpga.caching import content_version, page_cache
+from dpga.environment import local_page_copies
 
 from .editorial import publisher
 from .factories import make_announcement, make_draft, make_scheduled
@@ -248,3 +250,29 @@ def test_a_state_kept_for_another_version_is_never_used(client, world, noon, set
     assert b"Future story" in client.get("/news/").content
     with content_version.one_state_per_request():
         assert content_version.content_state()["version"] != old_state["version"]
+
+
+def test_each_process_keeps_copies_of_1000_pages_unless_told_otherwise():
+    assert local_page_copies({})["OPTIONS"] == {"MAX_ENTRIES": 1000}
+    copies = local_page_copies({"DJANGO_LOCAL_PAGE_ENTRIES": "250"})
+    assert copies["OPTIONS"] == {"MAX_ENTRIES": 250}
+
+
+@pytest.mark.parametrize("value", ["-1", "ten", "1.5", "²"])
+def test_a_number_of_copies_that_cannot_work_is_refused_with_what_to_write(value):
+    with pytest.raises(ImproperlyConfigured, match="whole number, 0 or more"):
+        local_page_copies({"DJANGO_LOCAL_PAGE_ENTRIES": value})
+
+
+def test_with_no_copies_kept_pages_come_from_the_shared_cache(
+    client, world, settings, django_assert_num_queries
+):
+    settings.CACHES = {
+        **settings.CACHES,
+        "local": local_page_copies({"DJANGO_LOCAL_PAGE_ENTRIES": "0"}),
+    }
+    page = client.get("/news/")
+    with django_assert_num_queries(0):
+        assert client.get("/news/").content == page.content
+    key, _language = page_cache.page_key(RequestFactory().get("/news/"))
+    assert caches["local"].get(key) is None and cache.get(key) is not None
