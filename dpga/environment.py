@@ -110,9 +110,10 @@ def shared_cache(environ, *, local, base_dir):
             "LOCATION": "dpga",
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
-    # Without Redis, gunicorn's worker processes share a cache on disk: a
-    # per-process memory cache would let one worker serve a page another
-    # worker's admin change has made out of date.
+    # Without Redis, gunicorn's worker processes share a cache on disk: the content
+    # version must be one for all of them, or one worker would serve a page another
+    # worker's admin change has made out of date. (The "local" copies are checked
+    # against that shared version.)
     return {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": environ.get("DJANGO_CACHE_DIR", str(base_dir / "var" / "cache")),
