@@ -148,26 +148,21 @@ def kept_validators(response):
     return {name: response[name] for name in VALIDATOR_HEADERS if response.has_header(name)}
 
 
-def read_entry(key, version):
-    """The page-cache entry under `key`, from this process's copies when it holds one
-    rendered for `version`, else from the shared cache (and copied here)."""
+def cached_entry(key, version, now):
+    """(valid_until, the kept value) of the page-cache entry under `key`, rendered for
+    `version` and still fresh, else None: this process's copy when it holds one, else
+    the shared cache's (then copied here)."""
     entry = caches["local"].get(key)
-    if entry is not None and entry[0] == version:
-        return entry
-    entry = cache.get(key)
-    if entry is not None and entry[0] == version:
-        caches["local"].set(key, entry, content_version.timeout_until(entry[1], timezone.now()))
-    return entry
-
-
-def fresh(entry, version, now):
-    """(valid_until, the kept value) of a page-cache entry rendered for `version` and
-    still fresh, else None."""
-    if entry is None:
+    held_here = entry is not None and entry[0] == version
+    if not held_here:
+        entry = cache.get(key)
+        if entry is None or entry[0] != version:
+            return None
+    _version, valid_until, value = entry
+    if not content_version.is_fresh(valid_until, now):
         return None
-    rendered_for, valid_until, value = entry
-    if rendered_for != version or not content_version.is_fresh(valid_until, now):
-        return None
+    if not held_here:
+        caches["local"].set(key, entry, content_version.timeout_until(valid_until, now))
     return valid_until, value
 
 
@@ -243,11 +238,11 @@ class PageCacheMiddleware:
         """
         version = content_version.current_version()
         if is_conditional(request):
-            found = fresh(read_entry(validators_key(key), version), version, now)
+            found = cached_entry(validators_key(key), version, now)
             answer = not_modified(request, *found, now) if found is not None else None
             if answer is not None:
                 return version, answer
-        found = fresh(read_entry(key, version), version, now)
+        found = cached_entry(key, version, now)
         if found is None:
             return version, None
         valid_until, response = found
